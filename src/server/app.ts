@@ -1,0 +1,145 @@
+/**
+ * The AWS endpoint as a request handler: health and metrics, then every AWS request
+ * authenticated with SigV4 and dispatched by protocol (JSON via X-Amz-Target, or the
+ * Query protocol's Action parameter; Lambda's REST-JSON by path) to the platform's
+ * services. Errors become HTTP here, in the caller's protocol, and nowhere else.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { InternalError, ServiceError } from "../core/errors.js";
+import { requestId } from "../core/ids.js";
+import type { Logger } from "../core/logger.js";
+import type { Platform } from "../platform.js";
+import type { CallContext } from "../services/queues/types.js";
+import { handleLambda, isLambdaPath, lambdaBodyLimit, lambdaError } from "../wire/lambda/index.js";
+import { handleSqsJson, jsonError } from "../wire/sqs/json.js";
+import { handleSqsQuery, queryError } from "../wire/sqs/query.js";
+import { verifySigV4, type CredentialStore } from "../wire/sigv4.js";
+import type { Caller, WireRequest, WireResponse } from "../wire/types.js";
+import { readBody } from "./body.js";
+
+export interface AppOptions {
+  readonly platform: Platform;
+  readonly credentials: CredentialStore;
+  /**
+   * Largest request body accepted, in bytes, where the action has no limit of its own.
+   * Lambda's CreateFunction/UpdateFunctionCode (69905067) and Invoke (6291456) do.
+   * @default 3 MiB (an SQS batch with base64 binaries)
+   */
+  readonly maxBodyBytes?: number;
+  /** Base of queue URLs; by default taken from each request's Host header. */
+  readonly publicUrl?: string;
+  readonly logger: Logger;
+}
+
+export interface App {
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** Requests being served now. */
+  readonly inFlight: number;
+  /** Ends waits (long polls) early so shutdown does not wait for them. */
+  abortWaits(): void;
+}
+
+const DEFAULT_MAX_BODY = 3 * 1024 * 1024;
+
+function toWire(req: IncomingMessage, body: Buffer): WireRequest {
+  const url = req.url ?? "/";
+  const q = url.indexOf("?");
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(",") : v;
+  return { method: req.method ?? "GET", rawPath: q < 0 ? url : url.slice(0, q), rawQuery: q < 0 ? "" : url.slice(q + 1), headers, body };
+}
+
+function send(res: ServerResponse, w: WireResponse): void {
+  if (res.headersSent) return;
+  res.writeHead(w.status, w.headers);
+  res.end(w.body);
+}
+
+function isJson(req: WireRequest): boolean {
+  return !!req.headers["x-amz-target"];
+}
+
+function errorResponse(req: WireRequest | undefined, err: ServiceError, id: string): WireResponse {
+  return req && !isJson(req) ? queryError(err, id) : jsonError(err, id);
+}
+
+/** Query-protocol parameters: the query string, then a form-encoded body. */
+function formParams(req: WireRequest): [string, string][] {
+  const out = [...new URLSearchParams(req.rawQuery)];
+  const type = req.headers["content-type"] ?? "";
+  if (req.method === "POST" && type.startsWith("application/x-www-form-urlencoded")) {
+    out.push(...new URLSearchParams(req.body.toString("utf8")));
+  }
+  return out;
+}
+
+/** The queue a Query request's path names (POST /<account>/<name>), if any. */
+function pathQueue(req: WireRequest, base: string): string | undefined {
+  return req.rawPath && req.rawPath !== "/" ? `${base}${req.rawPath}` : undefined;
+}
+
+export function createApp(o: AppOptions): App {
+  const limit = o.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const waits = new Set<AbortController>();
+  let inFlight = 0;
+
+  async function dispatch(wire: WireRequest, caller: Caller, signal: AbortSignal, id: string): Promise<WireResponse> {
+    const base = o.publicUrl ?? `http://${wire.headers["host"] ?? "127.0.0.1:4566"}`;
+    const ctx: CallContext = { accountId: caller.accountId, region: caller.region, baseUrl: base, senderId: caller.accessKeyId };
+    if (isLambdaPath(wire.rawPath)) return handleLambda(o.platform, wire, ctx, id);
+    const target = wire.headers["x-amz-target"];
+    if (target?.startsWith("AmazonSQS.")) return handleSqsJson(o.platform.queues, target, wire.body, ctx, signal, id);
+    if (target) throw new ServiceError("InvalidAction", `The target ${target} is not served by this endpoint.`);
+    return handleSqsQuery(o.platform.queues, formParams(wire), pathQueue(wire, base), ctx, signal, id);
+  }
+
+  async function serveAws(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const id = requestId();
+    const method = req.method ?? "GET";
+    const rawPath = (req.url ?? "/").split("?")[0] ?? "/";
+    const lambda = isLambdaPath(rawPath);
+    const abort = new AbortController();
+    const onClose = (): void => {
+      if (!res.writableEnded) abort.abort();
+    };
+    res.on("close", onClose);
+    waits.add(abort);
+    let wire: WireRequest | undefined;
+    try {
+      wire = toWire(req, await readBody(req, lambda ? lambdaBodyLimit(method, rawPath, limit) : limit));
+      const caller = verifySigV4(wire, o.credentials, o.platform.clock.now());
+      send(res, await dispatch(wire, caller, abort.signal, id));
+    } catch (err) {
+      const known = err instanceof ServiceError ? err : new InternalError();
+      if (!(err instanceof ServiceError)) o.logger.error({ err, requestId: id }, "request failed");
+      send(res, lambda ? lambdaError(known, id, { method, rawPath }) : errorResponse(wire, known, id));
+    } finally {
+      waits.delete(abort);
+      res.off("close", onClose);
+    }
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const path = (req.url ?? "/").split("?")[0];
+    if (req.method === "GET" && path === "/health") {
+      send(res, { status: 200, headers: { "content-type": "application/json" }, body: '{"status":"ok"}' });
+      return;
+    }
+    if (req.method === "GET" && path === "/metrics") {
+      send(res, { status: 200, headers: { "content-type": "text/plain; version=0.0.4" }, body: o.platform.metrics.expose() });
+      return;
+    }
+    inFlight++;
+    void serveAws(req, res).finally(() => inFlight--);
+  }
+
+  return {
+    handle,
+    get inFlight() {
+      return inFlight;
+    },
+    abortWaits() {
+      for (const w of waits) w.abort();
+    },
+  };
+}

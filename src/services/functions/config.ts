@@ -1,0 +1,46 @@
+/** Options of the function service, their defaults, and the compiled form. */
+import { DEFAULT_ACCOUNT, DEFAULT_REGION } from "../queues/names.js";
+
+export interface Endpoint {
+  /** Where handlers' AWS SDK clients are pointed (AWS_ENDPOINT_URL). */
+  readonly url: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+export interface FunctionServiceOptions {
+  /** Directory for unpacked deployment packages. @default "./.sluice" */
+  dataDir?: string;
+  /** @default "000000000000" */
+  defaultAccount?: string;
+  /** @default "us-east-1" */
+  region?: string;
+  /** Invocations running at once across all functions (Lambda's account concurrency). @default 64 */
+  accountConcurrency?: number;
+  /** How long an idle warm worker is kept. @default 300000 */
+  idleMs?: number;
+  /** The endpoint and keys handlers' SDK clients use; set by the server once it listens. */
+  endpoint?: Endpoint;
+}
+
+export interface FunctionServiceConfig {
+  readonly dataDir: string;
+  readonly defaultAccount: string;
+  readonly region: string;
+  readonly accountConcurrency: number;
+  readonly idleMs: number;
+  endpoint: Endpoint | undefined;
+}
+
+export function compileFunctionOptions(o: FunctionServiceOptions = {}): FunctionServiceConfig {
+  const concurrency = o.accountConcurrency ?? 64;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error("accountConcurrency must be a positive whole number");
+  return {
+    dataDir: o.dataDir ?? "./.sluice",
+    defaultAccount: o.defaultAccount ?? DEFAULT_ACCOUNT,
+    region: o.region ?? DEFAULT_REGION,
+    accountConcurrency: concurrency,
+    idleMs: o.idleMs ?? 300_000,
+    endpoint: o.endpoint,
+  };
+}

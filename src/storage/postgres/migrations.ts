@@ -1,0 +1,158 @@
+/**
+ * The PostgreSQL schema, as numbered migrations (the same tables as the embedded
+ * store's). Append new ones; never edit one that has shipped. Times are epoch
+ * milliseconds from the injected Clock, never `now()`. Names sort with the "C"
+ * collation so listing and pagination order is byte order, as on SQLite.
+ */
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: "queues",
+    sql: `
+      CREATE TABLE queues (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        account TEXT NOT NULL,
+        name TEXT COLLATE "C" NOT NULL,
+        fifo BOOLEAN NOT NULL,
+        attributes TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        retention_ms BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        modified_at BIGINT NOT NULL,
+        purged_at BIGINT NOT NULL DEFAULT 0,
+        UNIQUE (account, name)
+      );
+
+      CREATE TABLE deleted_queues (
+        account TEXT NOT NULL,
+        name TEXT COLLATE "C" NOT NULL,
+        deleted_at BIGINT NOT NULL,
+        PRIMARY KEY (account, name)
+      );
+
+      -- seq comes from a sequence and never repeats: receipt handles and FIFO sequence
+      -- numbers rely on it. Within a FIFO group, seq order is commit order (see send-ops.ts).
+      CREATE TABLE messages (
+        seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        queue_id BIGINT NOT NULL,
+        message_id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        attrs TEXT,
+        sys_attrs TEXT,
+        md5_body TEXT NOT NULL,
+        md5_attrs TEXT,
+        md5_sys TEXT,
+        sender_id TEXT NOT NULL,
+        sent_at BIGINT NOT NULL,
+        enqueued_at BIGINT NOT NULL,
+        visible_at BIGINT NOT NULL,
+        receive_count INTEGER NOT NULL DEFAULT 0,
+        first_receive_at BIGINT,
+        received_at BIGINT,
+        group_id TEXT,
+        dedup_id TEXT,
+        source_arn TEXT
+      );
+      CREATE INDEX messages_by_visibility ON messages (queue_id, visible_at);
+      CREATE INDEX messages_by_age ON messages (queue_id, enqueued_at);
+      CREATE INDEX messages_by_group ON messages (queue_id, group_id, seq) WHERE group_id IS NOT NULL;
+
+      -- One row per FIFO message group that has messages: its oldest message and until
+      -- when it is blocked by messages in flight. Receivers claim groups by locking
+      -- these rows (SKIP LOCKED); every writer of a group's messages locks it first.
+      CREATE TABLE fifo_groups (
+        queue_id BIGINT NOT NULL,
+        group_id TEXT NOT NULL,
+        head_seq BIGINT NOT NULL,
+        blocked_until BIGINT NOT NULL DEFAULT 0,
+        PRIMARY KEY (queue_id, group_id)
+      );
+      CREATE INDEX fifo_groups_by_head ON fifo_groups (queue_id, head_seq);
+
+      CREATE TABLE dedup (
+        queue_id BIGINT NOT NULL,
+        scope TEXT NOT NULL,
+        dedup_id TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        seq BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        PRIMARY KEY (queue_id, scope, dedup_id)
+      );
+      CREATE INDEX dedup_by_expiry ON dedup (expires_at);
+
+      CREATE TABLE receive_attempts (
+        queue_id BIGINT NOT NULL,
+        attempt_id TEXT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        handles TEXT NOT NULL,
+        PRIMARY KEY (queue_id, attempt_id)
+      );
+      CREATE INDEX receive_attempts_by_expiry ON receive_attempts (expires_at);
+
+      CREATE TABLE move_tasks (
+        handle TEXT PRIMARY KEY,
+        ord BIGINT GENERATED ALWAYS AS IDENTITY,
+        source_queue_id BIGINT NOT NULL,
+        source_arn TEXT NOT NULL,
+        destination_arn TEXT,
+        rate INTEGER,
+        status TEXT NOT NULL,
+        to_move BIGINT NOT NULL,
+        moved BIGINT NOT NULL DEFAULT 0,
+        max_seq BIGINT NOT NULL,
+        started_at BIGINT NOT NULL,
+        failure_reason TEXT
+      );
+      CREATE INDEX move_tasks_by_source ON move_tasks (source_queue_id, started_at);
+      -- At most one active task per source queue, even when two processes start one at once.
+      CREATE UNIQUE INDEX move_tasks_one_active ON move_tasks (source_queue_id)
+        WHERE status IN ('RUNNING', 'CANCELLING');
+    `,
+  },
+  {
+    version: 2,
+    name: "functions and event source mappings",
+    sql: `
+      -- Records are kept as JSON text, not jsonb, so they come back exactly as written
+      -- (key order of tags and environment; escaped NUL characters, which jsonb refuses).
+      CREATE TABLE functions (
+        account TEXT NOT NULL,
+        name TEXT COLLATE "C" NOT NULL,
+        record TEXT NOT NULL,
+        revision_id TEXT NOT NULL,
+        PRIMARY KEY (account, name)
+      );
+
+      -- The deployment package the function's record names (at most one per function).
+      CREATE TABLE function_code (
+        account TEXT NOT NULL,
+        name TEXT COLLATE "C" NOT NULL,
+        sha256 TEXT NOT NULL,
+        zip BYTEA NOT NULL,
+        PRIMARY KEY (account, name, sha256),
+        FOREIGN KEY (account, name) REFERENCES functions (account, name) ON DELETE CASCADE
+      );
+      -- Zips are compressed already: store them out of line without compressing again.
+      ALTER TABLE function_code ALTER COLUMN zip SET STORAGE EXTERNAL;
+
+      -- One mapping per (function, source), enforced here so concurrent creates in
+      -- different processes cannot both succeed.
+      CREATE TABLE event_source_mappings (
+        uuid TEXT COLLATE "C" PRIMARY KEY,
+        account TEXT NOT NULL,
+        function_name TEXT NOT NULL,
+        source_arn TEXT NOT NULL,
+        record TEXT NOT NULL,
+        UNIQUE (account, function_name, source_arn)
+      );
+      CREATE INDEX event_source_mappings_by_account ON event_source_mappings (account, uuid);
+    `,
+  },
+];

@@ -1,0 +1,143 @@
+/**
+ * The embedded store's schema, as numbered migrations. Append new ones; never edit
+ * one that has shipped. Times are epoch milliseconds from the injected Clock.
+ */
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: "queues",
+    sql: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+      CREATE TABLE queues (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        account TEXT NOT NULL,
+        name TEXT NOT NULL,
+        fifo INTEGER NOT NULL,
+        attributes TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        retention_ms INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        modified_at INTEGER NOT NULL,
+        purged_at INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (account, name)
+      );
+
+      CREATE TABLE deleted_queues (
+        account TEXT NOT NULL,
+        name TEXT NOT NULL,
+        deleted_at INTEGER NOT NULL,
+        PRIMARY KEY (account, name)
+      ) WITHOUT ROWID;
+
+      -- seq never repeats (AUTOINCREMENT): receipt handles and FIFO sequence numbers rely on it.
+      CREATE TABLE messages (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        queue_id INTEGER NOT NULL,
+        message_id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        attrs TEXT,
+        sys_attrs TEXT,
+        md5_body TEXT NOT NULL,
+        md5_attrs TEXT,
+        md5_sys TEXT,
+        sender_id TEXT NOT NULL,
+        sent_at INTEGER NOT NULL,
+        enqueued_at INTEGER NOT NULL,
+        visible_at INTEGER NOT NULL,
+        receive_count INTEGER NOT NULL DEFAULT 0,
+        first_receive_at INTEGER,
+        received_at INTEGER,
+        group_id TEXT,
+        dedup_id TEXT,
+        source_arn TEXT
+      );
+      CREATE INDEX messages_by_visibility ON messages (queue_id, visible_at);
+      CREATE INDEX messages_by_age ON messages (queue_id, enqueued_at);
+      CREATE INDEX messages_by_group ON messages (queue_id, group_id, seq) WHERE group_id IS NOT NULL;
+
+      -- One row per FIFO message group that has messages: its oldest message and until
+      -- when it is blocked by messages in flight.
+      CREATE TABLE fifo_groups (
+        queue_id INTEGER NOT NULL,
+        group_id TEXT NOT NULL,
+        head_seq INTEGER NOT NULL,
+        blocked_until INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (queue_id, group_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX fifo_groups_by_head ON fifo_groups (queue_id, head_seq);
+
+      CREATE TABLE dedup (
+        queue_id INTEGER NOT NULL,
+        scope TEXT NOT NULL,
+        dedup_id TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (queue_id, scope, dedup_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX dedup_by_expiry ON dedup (expires_at);
+
+      CREATE TABLE receive_attempts (
+        queue_id INTEGER NOT NULL,
+        attempt_id TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        handles TEXT NOT NULL,
+        PRIMARY KEY (queue_id, attempt_id)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE move_tasks (
+        handle TEXT PRIMARY KEY,
+        source_queue_id INTEGER NOT NULL,
+        source_arn TEXT NOT NULL,
+        destination_arn TEXT,
+        rate INTEGER,
+        status TEXT NOT NULL,
+        to_move INTEGER NOT NULL,
+        moved INTEGER NOT NULL DEFAULT 0,
+        max_seq INTEGER NOT NULL,
+        started_at INTEGER NOT NULL,
+        failure_reason TEXT
+      );
+      CREATE INDEX move_tasks_by_source ON move_tasks (source_queue_id, started_at);
+    `,
+  },
+  {
+    version: 2,
+    name: "functions and event source mappings",
+    sql: `
+      CREATE TABLE functions (
+        account TEXT NOT NULL,
+        name TEXT NOT NULL,
+        record TEXT NOT NULL,
+        revision_id TEXT NOT NULL,
+        PRIMARY KEY (account, name)
+      ) WITHOUT ROWID;
+
+      -- Deployment packages by content hash; a function keeps the ones its record names.
+      CREATE TABLE function_code (
+        account TEXT NOT NULL,
+        name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        zip BLOB NOT NULL,
+        PRIMARY KEY (account, name, sha256)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE event_source_mappings (
+        uuid TEXT PRIMARY KEY,
+        account TEXT NOT NULL,
+        function_name TEXT NOT NULL,
+        source_arn TEXT NOT NULL,
+        record TEXT NOT NULL,
+        UNIQUE (account, function_name, source_arn)
+      );
+    `,
+  },
+];

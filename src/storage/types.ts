@@ -1,0 +1,15 @@
+/** What a storage backend provides: one store per building block. */
+import type { MappingStore } from "../services/event-sources/store.js";
+import type { FunctionStore } from "../services/functions/store.js";
+import type { QueueStore } from "../services/queues/store.js";
+
+export const StorageKind = { Sqlite: "sqlite", Postgres: "postgres" } as const;
+export type StorageKind = (typeof StorageKind)[keyof typeof StorageKind];
+
+export interface Storage {
+  readonly kind: StorageKind;
+  readonly queues: QueueStore;
+  readonly functions: FunctionStore;
+  readonly mappings: MappingStore;
+  close(): Promise<void>;
+}
