@@ -10,6 +10,8 @@ import { CHILD_FLAG, serveChild } from "./lib/child.js";
 
 const BENCHES: Record<string, () => Promise<BenchModule>> = {
   queue: () => import("./queue.js"),
+  "sqs-api": () => import("./sqs-api.js"),
+  functions: () => import("./functions.js"),
 };
 
 async function list(): Promise<void> {

@@ -14,6 +14,8 @@ import type { FunctionServiceOptions } from "./services/functions/config.js";
 import { FunctionService } from "./services/functions/service.js";
 import type { QueueServiceOptions } from "./services/queues/config.js";
 import { QueueService } from "./services/queues/service.js";
+import type { StreamServiceOptions } from "./services/streams/config.js";
+import { StreamService } from "./services/streams/service.js";
 import { openStorage, type StorageOptions } from "./storage/open.js";
 import type { Storage } from "./storage/types.js";
 
@@ -26,6 +28,7 @@ export interface PlatformOptions extends StorageOptions {
   metrics?: MetricsRegistry;
   queues?: QueueServiceOptions;
   functions?: FunctionServiceOptions;
+  streams?: StreamServiceOptions;
   /** The host's PATH, passed on to function handlers. */
   path?: string;
 }
@@ -38,6 +41,7 @@ export interface Platform extends Lifecycle {
   readonly queues: QueueService;
   readonly functions: FunctionService;
   readonly mappings: MappingService;
+  readonly streams: StreamService;
 }
 
 /** Opens storage and builds the services; call `start()` to begin background work. */
@@ -55,9 +59,11 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     options: { dataDir: options.dataDir === ":memory:" ? join(tmpdir(), "sluice-functions") : (options.dataDir ?? "./.sluice"), ...options.functions },
     ...(options.path ? { path: options.path } : {}),
   });
-  const mappings = new MappingService({ store: storage.mappings, functions, queues, clock, logger, metrics });
+  const streams = new StreamService({ store: storage.streams, clock, logger, options: options.streams ?? {} });
+  const mappings = new MappingService({ store: storage.mappings, functions, queues, streams, clock, logger, metrics });
   const parts = new LifecycleGroup();
   parts.add(queues);
+  parts.add(streams);
   parts.add(functions);
   parts.add(mappings);
   return {
@@ -68,6 +74,7 @@ export async function createPlatform(options: PlatformOptions = {}): Promise<Pla
     queues,
     functions,
     mappings,
+    streams,
     start: () => parts.start(),
     async stop() {
       try {

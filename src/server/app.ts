@@ -5,11 +5,13 @@
  * services. Errors become HTTP here, in the caller's protocol, and nowhere else.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { Http2ServerResponse, type Http2ServerRequest } from "node:http2";
 import { InternalError, ServiceError } from "../core/errors.js";
 import { requestId } from "../core/ids.js";
 import type { Logger } from "../core/logger.js";
 import type { Platform } from "../platform.js";
 import type { CallContext } from "../services/queues/types.js";
+import { handleKinesis, isKinesisTarget, KINESIS_BODY_LIMIT, kinesisError, kinesisFormat } from "../wire/kinesis/index.js";
 import { handleLambda, isLambdaPath, lambdaBodyLimit, lambdaError } from "../wire/lambda/index.js";
 import { handleSqsJson, jsonError } from "../wire/sqs/json.js";
 import { handleSqsQuery, queryError } from "../wire/sqs/query.js";
@@ -31,8 +33,12 @@ export interface AppOptions {
   readonly logger: Logger;
 }
 
+/** A request or response from Node's HTTP/1 server or its HTTP/2 compatibility API. */
+export type HttpRequest = IncomingMessage | Http2ServerRequest;
+export type HttpResponse = ServerResponse | Http2ServerResponse;
+
 export interface App {
-  handle(req: IncomingMessage, res: ServerResponse): void;
+  handle(req: HttpRequest, res: HttpResponse): void;
   /** Requests being served now. */
   readonly inFlight: number;
   /** Ends waits (long polls) early so shutdown does not wait for them. */
@@ -41,17 +47,28 @@ export interface App {
 
 const DEFAULT_MAX_BODY = 3 * 1024 * 1024;
 
-function toWire(req: IncomingMessage, body: Buffer): WireRequest {
+/** Connection-specific headers, which HTTP/2 forbids (RFC 9113, 8.2.2). */
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"]);
+
+function toWire(req: HttpRequest, body: Buffer): WireRequest {
   const url = req.url ?? "/";
   const q = url.indexOf("?");
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(",") : v;
+  // HTTP/2 clients name the host in :authority; queue URLs are built from "host".
+  const authority = headers[":authority"];
+  if (headers["host"] === undefined && authority !== undefined) headers["host"] = authority;
   return { method: req.method ?? "GET", rawPath: q < 0 ? url : url.slice(0, q), rawQuery: q < 0 ? "" : url.slice(q + 1), headers, body };
 }
 
-function send(res: ServerResponse, w: WireResponse): void {
+function withoutHopByHop(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([k]) => !HOP_BY_HOP.has(k.toLowerCase())));
+}
+
+function send(res: HttpResponse, w: WireResponse): void {
   if (res.headersSent) return;
-  res.writeHead(w.status, w.headers);
+  if (res instanceof Http2ServerResponse) res.writeHead(w.status, withoutHopByHop(w.headers));
+  else res.writeHead(w.status, w.headers);
   res.end(w.body);
 }
 
@@ -89,15 +106,18 @@ export function createApp(o: AppOptions): App {
     if (isLambdaPath(wire.rawPath)) return handleLambda(o.platform, wire, ctx, id);
     const target = wire.headers["x-amz-target"];
     if (target?.startsWith("AmazonSQS.")) return handleSqsJson(o.platform.queues, target, wire.body, ctx, signal, id);
+    if (target && isKinesisTarget(target)) return handleKinesis(o.platform.streams, target, wire, ctx, id);
     if (target) throw new ServiceError("InvalidAction", `The target ${target} is not served by this endpoint.`);
     return handleSqsQuery(o.platform.queues, formParams(wire), pathQueue(wire, base), ctx, signal, id);
   }
 
-  async function serveAws(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function serveAws(req: HttpRequest, res: HttpResponse): Promise<void> {
     const id = requestId();
     const method = req.method ?? "GET";
     const rawPath = (req.url ?? "/").split("?")[0] ?? "/";
     const lambda = isLambdaPath(rawPath);
+    const target = req.headers["x-amz-target"];
+    const kinesis = isKinesisTarget(typeof target === "string" ? target : undefined);
     const abort = new AbortController();
     const onClose = (): void => {
       if (!res.writableEnded) abort.abort();
@@ -106,20 +126,24 @@ export function createApp(o: AppOptions): App {
     waits.add(abort);
     let wire: WireRequest | undefined;
     try {
-      wire = toWire(req, await readBody(req, lambda ? lambdaBodyLimit(method, rawPath, limit) : limit));
+      // readBody needs only the headers and the body stream, which HTTP/2 requests have too.
+      const max = lambda ? lambdaBodyLimit(method, rawPath, limit) : kinesis ? Math.max(limit, KINESIS_BODY_LIMIT) : limit;
+      const body = await readBody(req as IncomingMessage, max);
+      wire = toWire(req, body);
       const caller = verifySigV4(wire, o.credentials, o.platform.clock.now());
       send(res, await dispatch(wire, caller, abort.signal, id));
     } catch (err) {
       const known = err instanceof ServiceError ? err : new InternalError();
       if (!(err instanceof ServiceError)) o.logger.error({ err, requestId: id }, "request failed");
-      send(res, lambda ? lambdaError(known, id, { method, rawPath }) : errorResponse(wire, known, id));
+      if (kinesis) send(res, kinesisError(known, kinesisFormat(req.headers), id));
+      else send(res, lambda ? lambdaError(known, id, { method, rawPath }) : errorResponse(wire, known, id));
     } finally {
       waits.delete(abort);
       res.off("close", onClose);
     }
   }
 
-  function handle(req: IncomingMessage, res: ServerResponse): void {
+  function handle(req: HttpRequest, res: HttpResponse): void {
     const path = (req.url ?? "/").split("?")[0];
     if (req.method === "GET" && path === "/health") {
       send(res, { status: 200, headers: { "content-type": "application/json" }, body: '{"status":"ok"}' });

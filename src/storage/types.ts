@@ -2,6 +2,7 @@
 import type { MappingStore } from "../services/event-sources/store.js";
 import type { FunctionStore } from "../services/functions/store.js";
 import type { QueueStore } from "../services/queues/store.js";
+import type { StreamStore } from "../services/streams/store.js";
 
 export const StorageKind = { Sqlite: "sqlite", Postgres: "postgres" } as const;
 export type StorageKind = (typeof StorageKind)[keyof typeof StorageKind];
@@ -11,5 +12,6 @@ export interface Storage {
   readonly queues: QueueStore;
   readonly functions: FunctionStore;
   readonly mappings: MappingStore;
+  readonly streams: StreamStore;
   close(): Promise<void>;
 }

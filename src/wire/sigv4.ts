@@ -216,7 +216,10 @@ export function verifySigV4(req: WireRequest, store: CredentialStore, now: numbe
   else if (auth) throw new IncompleteSignature("Unsupported Authorization scheme; Sluice accepts AWS Signature Version 4 only.");
   else if (pairs.some(([k]) => k === "X-Amz-Signature")) p = fromQuery(pairs);
   else throw new MissingAuthenticationToken();
-  if (!p.signedHeaders.includes("host")) throw new SignatureDoesNotMatch("'Host' must be a signed header.");
+  // Over HTTP/2 the AWS SDK for JavaScript signs the host as the :authority pseudo-header.
+  if (!p.signedHeaders.includes("host") && !p.signedHeaders.includes(":authority")) {
+    throw new SignatureDoesNotMatch("'Host' must be a signed header.");
+  }
   const cred = store.get(p.accessKeyId);
   if (!cred) throw new InvalidClientTokenId();
   checkTime(p, now);

@@ -10,7 +10,9 @@ import type { FunctionService } from "../functions/service.js";
 import { parseQueueArn } from "../queues/names.js";
 import type { QueueService } from "../queues/service.js";
 import type { CallContext } from "../queues/types.js";
+import type { StreamService } from "../streams/service.js";
 import { sourceKind, sqsSettings } from "./settings.js";
+import { streamSettings } from "./stream-settings.js";
 import { SourceKind, type MappingRecord, type MappingStore } from "./store.js";
 import type { CreateEventSourceMappingInput, EventSourceMappingConfiguration, ListEventSourceMappingsInput, UpdateEventSourceMappingInput } from "./types.js";
 
@@ -18,6 +20,8 @@ export interface MappingDeps {
   readonly store: MappingStore;
   readonly functions: FunctionService;
   readonly queues: QueueService;
+  /** Absent when the platform serves no streams. */
+  readonly streams?: StreamService;
   readonly clock: Clock;
   /** Called after a mapping changes so the engine can (re)start or stop its pollers. */
   readonly changed: (uuid: string) => void;
@@ -47,14 +51,32 @@ async function queueIsFifo(d: MappingDeps, arn: string, ctx: CallContext): Promi
   }
 }
 
+async function checkStream(d: MappingDeps, arn: string, ctx: CallContext): Promise<void> {
+  if (!d.streams) throw new InvalidParameterValueException(`Unsupported event source type for ARN ${arn}.`);
+  try {
+    await d.streams.call("DescribeStreamSummary", { StreamARN: arn }, ctx);
+  } catch {
+    throw new InvalidParameterValueException(`Stream not found: ${arn}`);
+  }
+}
+
+/** The settings for a source of `kind`, validated against the source itself. */
+async function settingsFor(d: MappingDeps, kind: SourceKind, arn: string, raw: Record<string, unknown>, ctx: CallContext, base?: MappingRecord["settings"]): Promise<MappingRecord["settings"]> {
+  if (kind === SourceKind.Kinesis) {
+    await checkStream(d, arn, ctx);
+    return streamSettings(raw, base);
+  }
+  return sqsSettings(raw, await queueIsFifo(d, arn, ctx), base);
+}
+
 export async function createMapping(d: MappingDeps, input: CreateEventSourceMappingInput, ctx: CallContext): Promise<EventSourceMappingConfiguration> {
   const ref = parseFunctionName(input.FunctionName, ctx);
   await d.functions.getFunction({ FunctionName: input.FunctionName }, ctx);
   const arn = input.EventSourceArn;
   if (typeof arn !== "string" || !arn) throw validationError(null, "eventSourceArn", "Member must not be null");
   const kind = sourceKind(arn);
-  if (kind !== SourceKind.Sqs) throw new InvalidParameterValueException(`Unsupported event source type for ARN ${arn}; Sluice maps from SQS queues so far.`);
-  const settings = sqsSettings(input as unknown as Record<string, unknown>, await queueIsFifo(d, arn, ctx));
+  if (kind !== SourceKind.Sqs && kind !== SourceKind.Kinesis) throw new InvalidParameterValueException(`Unsupported event source type for ARN ${arn}; Sluice maps from SQS queues and Kinesis streams so far.`);
+  const settings = await settingsFor(d, kind, arn, input as unknown as Record<string, unknown>, ctx);
   const enabled = input.Enabled ?? true;
   const record: MappingRecord = {
     uuid: randomUUID(),
@@ -70,11 +92,12 @@ export async function createMapping(d: MappingDeps, input: CreateEventSourceMapp
     stateReason: "USER_INITIATED",
     lastModified: d.clock.now(),
     lastProcessingResult: null,
+    createdAt: d.clock.now(),
   };
   const out = await d.store.createMapping(record);
   if ("exists" in out) {
     throw new ResourceConflictException(
-      `An event source mapping with SQS arn (" ${arn} ") and function (" ${ref.name} ") already exists. Please update or delete the existing mapping with UUID ${out.exists}`,
+      `An event source mapping with ${kind === SourceKind.Sqs ? "SQS" : "Kinesis"} arn (" ${arn} ") and function (" ${ref.name} ") already exists. Please update or delete the existing mapping with UUID ${out.exists}`,
     );
   }
   d.changed(record.uuid);
@@ -123,7 +146,7 @@ export async function updateMapping(d: MappingDeps, input: UpdateEventSourceMapp
   delete raw["UUID"];
   delete raw["FunctionName"];
   delete raw["Enabled"];
-  const settings = sqsSettings(raw, await queueIsFifo(d, current.sourceArn, ctx), current.settings);
+  const settings = await settingsFor(d, current.sourceKind, current.sourceArn, raw, ctx, current.settings);
   const enabled = input.Enabled ?? current.enabled;
   const next: MappingRecord = { ...current, functionName: fnName, functionArn: fnArn, enabled, settings, state: enabled ? "Enabled" : "Disabled", lastModified: d.clock.now() };
   const out = await d.store.updateMapping(next);

@@ -1,10 +1,11 @@
 /**
  * Event source mappings with Lambda's behaviour. `MappingService` is the API (one method
  * per Lambda mapping action) and runs the mappings. Terms: a *mapping* connects a source
- * (an SQS queue today) to a function; it is *Enabled* or *Disabled*; an enabled mapping's
- * *poller* reads *batches* from the source, filters them, invokes the function and
- * deletes what succeeded. Every process runs every enabled mapping (receives are safe to
- * share) and re-reads the mappings every `refreshMs`, so changes made elsewhere apply.
+ * (an SQS queue or a Kinesis stream) to a function; it is *Enabled* or *Disabled*; an
+ * enabled mapping's *poller* reads *batches* from the source, filters them, invokes the
+ * function and deletes (queues) or *checkpoints* (streams) what succeeded. Every process
+ * runs every enabled mapping (receives are safe to share; stream shards are *leased* to
+ * one process at a time) and re-reads the mappings every `refreshMs`.
  */
 import type { Clock, Timer } from "../../core/clock.js";
 import type { Lifecycle } from "../../core/lifecycle.js";
@@ -13,8 +14,11 @@ import { MetricsRegistry } from "../../core/metrics.js";
 import type { FunctionService } from "../functions/service.js";
 import type { QueueService } from "../queues/service.js";
 import type { CallContext } from "../queues/types.js";
+import type { StreamService } from "../streams/service.js";
 import * as control from "./control.js";
+import { KinesisShardSource } from "./shard-source.js";
 import { SqsPoller, type PollerDeps } from "./sqs-poller.js";
+import { StreamPoller } from "./stream-poller.js";
 import { SourceKind, type MappingRecord, type MappingStore } from "./store.js";
 import type * as T from "./types.js";
 
@@ -22,6 +26,8 @@ export interface MappingServiceDeps {
   readonly store: MappingStore;
   readonly functions: FunctionService;
   readonly queues: QueueService;
+  /** Needed for mappings from Kinesis streams. */
+  readonly streams?: StreamService;
   readonly clock: Clock;
   /** @default a silent logger */
   readonly logger?: Logger;
@@ -32,7 +38,7 @@ export interface MappingServiceDeps {
 }
 
 interface Running {
-  readonly poller: SqsPoller;
+  readonly poller: { stop(): Promise<void> };
   readonly lastModified: number;
 }
 
@@ -46,7 +52,7 @@ export class MappingService implements Lifecycle {
 
   constructor(private readonly d: MappingServiceDeps) {
     const logger = (d.logger ?? silentLogger()).child({ component: "event-sources" });
-    this.control = { store: d.store, functions: d.functions, queues: d.queues, clock: d.clock, changed: () => void this.sync() };
+    this.control = { store: d.store, functions: d.functions, queues: d.queues, ...(d.streams ? { streams: d.streams } : {}), clock: d.clock, changed: () => void this.sync() };
     this.poller = {
       queues: d.queues,
       functions: d.functions,
@@ -99,7 +105,7 @@ export class MappingService implements Lifecycle {
   private async reconcile(): Promise<void> {
     if (this.stopped) return;
     const wanted = new Map<string, MappingRecord>();
-    for (const m of await this.d.store.allMappings()) if (m.enabled && m.sourceKind === SourceKind.Sqs) wanted.set(m.uuid, m);
+    for (const m of await this.d.store.allMappings()) if (m.enabled && this.runnable(m)) wanted.set(m.uuid, m);
     for (const [uuid, r] of this.running) {
       const m = wanted.get(uuid);
       if (m && m.lastModified === r.lastModified) continue;
@@ -108,10 +114,21 @@ export class MappingService implements Lifecycle {
     }
     for (const m of wanted.values()) {
       if (this.running.has(m.uuid)) continue;
-      const poller = new SqsPoller(m, this.poller);
+      const poller = this.pollerFor(m);
       this.running.set(m.uuid, { poller, lastModified: m.lastModified });
       poller.start();
     }
+  }
+
+  private runnable(m: MappingRecord): boolean {
+    return m.sourceKind === SourceKind.Sqs || (m.sourceKind === SourceKind.Kinesis && this.d.streams !== undefined);
+  }
+
+  private pollerFor(m: MappingRecord): { start(): void; stop(): Promise<void> } {
+    if (m.sourceKind === SourceKind.Sqs || !this.d.streams) return new SqsPoller(m, this.poller);
+    const ctx = { ...this.d.queues.defaultContext, accountId: m.account, region: m.region };
+    const source = new KinesisShardSource(this.d.streams, m.sourceArn, ctx);
+    return new StreamPoller(m, source, { ...this.poller, store: this.d.store });
   }
 
   private arm(): void {

@@ -1,6 +1,8 @@
 /**
  * The event source mapping store contract: mapping records, unique per (function,
- * source). Stream sources will add their per-shard checkpoints here.
+ * source), and for stream sources one checkpoint per (mapping, shard): how far the
+ * mapping has processed the shard, and which process holds the shard's *lease* (only
+ * the holder reads the shard, so many processes can run one mapping).
  */
 
 export const SourceKind = { Sqs: "sqs", Kinesis: "kinesis", DynamoDb: "dynamodb" } as const;
@@ -38,6 +40,19 @@ export interface MappingRecord {
   readonly stateReason: string;
   readonly lastModified: number;
   readonly lastProcessingResult: string | null;
+  /** When the mapping was created (stream sources starting at LATEST read what arrived from then on). */
+  readonly createdAt?: number;
+}
+
+export interface ShardCheckpoint {
+  readonly uuid: string;
+  readonly shardId: string;
+  /** The sequence number of the last record handled (processed, filtered out or given up on); null before the first. */
+  readonly position: string | null;
+  /** The shard is closed and every record in it was handled. */
+  readonly done: boolean;
+  readonly owner: string | null;
+  readonly leaseUntil: number;
 }
 
 export interface MappingStore {
@@ -48,5 +63,18 @@ export interface MappingStore {
   /** Every mapping of every account (for the pollers). */
   allMappings(): Promise<MappingRecord[]>;
   updateMapping(record: MappingRecord): Promise<MappingRecord | null>;
+  /** Removes the mapping and its checkpoints. */
   deleteMapping(uuid: string): Promise<boolean>;
+  /** Every checkpoint of a mapping. */
+  checkpoints(uuid: string): Promise<ShardCheckpoint[]>;
+  /**
+   * Takes or renews the lease on a shard for `owner` until `until` when it is free,
+   * expired at `now`, or already `owner`'s (creating the checkpoint if needed). Null when
+   * another owner holds it or the shard is done.
+   */
+  leaseShard(uuid: string, shardId: string, owner: string, now: number, until: number): Promise<ShardCheckpoint | null>;
+  /** Records progress if `owner` still holds the lease; false (nothing saved) when it does not. */
+  saveCheckpoint(uuid: string, shardId: string, owner: string, position: string | null, done: boolean): Promise<boolean>;
+  /** Gives the lease up (at shutdown) so another process can take the shard at once. */
+  releaseShard(uuid: string, shardId: string, owner: string): Promise<void>;
 }

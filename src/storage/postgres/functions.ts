@@ -3,8 +3,9 @@
  * operation (retried when PostgreSQL aborts it to break a deadlock); single-statement
  * operations run straight on the pool.
  */
-import type { MappingRecord, MappingStore } from "../../services/event-sources/store.js";
+import type { MappingRecord, MappingStore, ShardCheckpoint } from "../../services/event-sources/store.js";
 import type { FunctionRecord, FunctionStore } from "../../services/functions/store.js";
+import * as checkpoints from "./checkpoint-ops.js";
 import { transaction, type Sql } from "./database.js";
 import { createFunction, deleteFunction, getCode, getFunction, listFunctions, updateFunction } from "./function-ops.js";
 import { allMappings, createMapping, deleteMapping, getMapping, listMappings, updateMapping } from "./mapping-ops.js";
@@ -51,6 +52,18 @@ export class PostgresMappingStore implements MappingStore {
     return updateMapping(this.sql, record);
   }
   deleteMapping(uuid: string): Promise<boolean> {
-    return deleteMapping(this.sql, uuid);
+    return transaction(this.sql, (tx) => deleteMapping(tx, uuid));
+  }
+  checkpoints(uuid: string): Promise<ShardCheckpoint[]> {
+    return checkpoints.checkpoints(this.sql, uuid);
+  }
+  leaseShard(uuid: string, shardId: string, owner: string, now: number, until: number): Promise<ShardCheckpoint | null> {
+    return transaction(this.sql, (tx) => checkpoints.leaseShard(tx, { uuid, shardId, owner, now, until }));
+  }
+  saveCheckpoint(uuid: string, shardId: string, owner: string, position: string | null, done: boolean): Promise<boolean> {
+    return checkpoints.saveCheckpoint(this.sql, { uuid, shardId, owner, position, done });
+  }
+  releaseShard(uuid: string, shardId: string, owner: string): Promise<void> {
+    return checkpoints.releaseShard(this.sql, { uuid, shardId, owner });
   }
 }

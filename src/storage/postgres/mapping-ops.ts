@@ -70,6 +70,7 @@ export async function updateMapping(db: Conn, r: MappingRecord): Promise<Mapping
 }
 
 export async function deleteMapping(db: Conn, uuid: string): Promise<boolean> {
+  await db`DELETE FROM mapping_checkpoints WHERE uuid = ${uuid}`;
   const rows = await db`DELETE FROM event_source_mappings WHERE uuid = ${uuid} RETURNING uuid`;
   return rows.length > 0;
 }

@@ -155,4 +155,66 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX event_source_mappings_by_account ON event_source_mappings (account, uuid);
     `,
   },
+  {
+    version: 3,
+    name: "streams",
+    sql: `
+      CREATE TABLE streams (
+        id BIGSERIAL PRIMARY KEY,
+        account TEXT NOT NULL,
+        name TEXT COLLATE "C" NOT NULL,
+        arn TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        version BIGINT NOT NULL,
+        settings TEXT NOT NULL,
+        UNIQUE (account, name)
+      );
+
+      -- A put locks the rows of the shards it writes, so each shard's counter is taken
+      -- and committed in order; end_counter is set when the shard closes.
+      CREATE TABLE stream_shards (
+        stream_id BIGINT NOT NULL REFERENCES streams (id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        parent INTEGER,
+        adjacent_parent INTEGER,
+        hash_start TEXT NOT NULL,
+        hash_end TEXT NOT NULL,
+        start_counter BIGINT NOT NULL,
+        next_counter BIGINT NOT NULL,
+        end_counter BIGINT,
+        last_arrival BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        closed_at BIGINT,
+        PRIMARY KEY (stream_id, idx)
+      );
+
+      CREATE TABLE stream_records (
+        stream_id BIGINT NOT NULL,
+        shard INTEGER NOT NULL,
+        counter BIGINT NOT NULL,
+        -- UTF-8 bytes: partition keys may hold NUL, which TEXT refuses.
+        partition_key BYTEA NOT NULL,
+        data BYTEA NOT NULL,
+        explicit_hash_key TEXT,
+        arrived_at BIGINT NOT NULL,
+        PRIMARY KEY (stream_id, shard, counter)
+      );
+      CREATE INDEX stream_records_by_arrival ON stream_records (stream_id, shard, arrived_at);
+    `,
+  },
+  {
+    version: 4,
+    name: "stream mapping checkpoints and shard leases",
+    sql: `
+      CREATE TABLE mapping_checkpoints (
+        uuid TEXT COLLATE "C" NOT NULL,
+        shard_id TEXT COLLATE "C" NOT NULL,
+        position TEXT,
+        done BOOLEAN NOT NULL DEFAULT FALSE,
+        owner TEXT,
+        lease_until BIGINT NOT NULL DEFAULT 0,
+        PRIMARY KEY (uuid, shard_id)
+      );
+    `,
+  },
 ];

@@ -8,6 +8,7 @@ import { PostgresFunctionStore, PostgresMappingStore } from "./functions.js";
 import { Notifier } from "./notify.js";
 import type { PostgresOptions } from "./options.js";
 import { PostgresQueueStore } from "./queues.js";
+import { PostgresStreamStore } from "./streams.js";
 import { StorageKind, type Storage } from "../types.js";
 
 export async function openPostgresStorage(options: PostgresOptions): Promise<Storage> {
@@ -23,6 +24,7 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
       queues,
       functions: new PostgresFunctionStore(sql),
       mappings: new PostgresMappingStore(sql),
+      streams: new PostgresStreamStore(sql),
       async close() {
         await queues.close();
         // Lets statements under way finish (up to five seconds) before closing connections.

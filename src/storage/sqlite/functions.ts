@@ -1,5 +1,5 @@
 /** The function and event source mapping stores on SQLite, over the group-commit executor. */
-import type { MappingRecord, MappingStore } from "../../services/event-sources/store.js";
+import type { MappingRecord, MappingStore, ShardCheckpoint } from "../../services/event-sources/store.js";
 import type { FunctionRecord, FunctionStore } from "../../services/functions/store.js";
 import type { Executor } from "./executor.js";
 import type { SqliteOps } from "./ops.js";
@@ -45,5 +45,17 @@ export class SqliteMappingStore implements MappingStore {
   }
   deleteMapping(uuid: string): Promise<boolean> {
     return this.exec.write("mappings.delete", { uuid });
+  }
+  checkpoints(uuid: string): Promise<ShardCheckpoint[]> {
+    return this.exec.read("checkpoints.list", { uuid });
+  }
+  leaseShard(uuid: string, shardId: string, owner: string, now: number, until: number): Promise<ShardCheckpoint | null> {
+    return this.exec.write("checkpoints.lease", { uuid, shardId, owner, now, until });
+  }
+  saveCheckpoint(uuid: string, shardId: string, owner: string, position: string | null, done: boolean): Promise<boolean> {
+    return this.exec.write("checkpoints.save", { uuid, shardId, owner, position, done });
+  }
+  releaseShard(uuid: string, shardId: string, owner: string): Promise<void> {
+    return this.exec.write("checkpoints.release", { uuid, shardId, owner });
   }
 }

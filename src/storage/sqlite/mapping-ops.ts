@@ -58,6 +58,7 @@ function updateMapping(db: Db, r: MappingRecord): MappingRecord | null {
 }
 
 function deleteMapping(db: Db, a: { uuid: string }): boolean {
+  stmt(db, "DELETE FROM mapping_checkpoints WHERE uuid = ?").run(a.uuid);
   return stmt(db, "DELETE FROM event_source_mappings WHERE uuid = ?").run(a.uuid).changes > 0;
 }
 

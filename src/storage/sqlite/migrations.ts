@@ -140,4 +140,64 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: "streams",
+    sql: `
+      CREATE TABLE streams (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        account TEXT NOT NULL,
+        name TEXT NOT NULL,
+        arn TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        settings TEXT NOT NULL,
+        UNIQUE (account, name)
+      );
+
+      -- next_counter numbers the shard's next record; end_counter is set when it closes.
+      -- last_arrival keeps arrival times non-decreasing per shard, so time searches bisect.
+      CREATE TABLE stream_shards (
+        stream_id INTEGER NOT NULL,
+        idx INTEGER NOT NULL,
+        parent INTEGER,
+        adjacent_parent INTEGER,
+        hash_start TEXT NOT NULL,
+        hash_end TEXT NOT NULL,
+        start_counter INTEGER NOT NULL,
+        next_counter INTEGER NOT NULL,
+        end_counter INTEGER,
+        last_arrival INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        closed_at INTEGER,
+        PRIMARY KEY (stream_id, idx)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE stream_records (
+        stream_id INTEGER NOT NULL,
+        shard INTEGER NOT NULL,
+        counter INTEGER NOT NULL,
+        partition_key TEXT NOT NULL,
+        data BLOB NOT NULL,
+        explicit_hash_key TEXT,
+        arrived_at INTEGER NOT NULL,
+        PRIMARY KEY (stream_id, shard, counter)
+      );
+    `,
+  },
+  {
+    version: 4,
+    name: "stream mapping checkpoints and shard leases",
+    sql: `
+      CREATE TABLE mapping_checkpoints (
+        uuid TEXT NOT NULL,
+        shard_id TEXT NOT NULL,
+        position TEXT,
+        done INTEGER NOT NULL DEFAULT 0,
+        owner TEXT,
+        lease_until INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (uuid, shard_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

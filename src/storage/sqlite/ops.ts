@@ -1,9 +1,11 @@
 /** Every store operation the embedded store's executors can run, by name. */
+import { checkpointOps } from "./checkpoint-ops.js";
 import { functionOps } from "./function-ops.js";
 import { mappingOps } from "./mapping-ops.js";
 import { messageOps } from "./message-ops.js";
 import { moveOps } from "./move-ops.js";
 import { queueOps } from "./queue-ops.js";
+import { streamOps } from "./stream-ops.js";
 
-export const sqliteOps = { ...queueOps, ...messageOps, ...moveOps, ...functionOps, ...mappingOps } as const;
+export const sqliteOps = { ...queueOps, ...messageOps, ...moveOps, ...functionOps, ...mappingOps, ...checkpointOps, ...streamOps } as const;
 export type SqliteOps = typeof sqliteOps;

@@ -4,6 +4,7 @@ import { InlineExecutor, type Executor } from "./executor.js";
 import { sqliteOps, type SqliteOps } from "./ops.js";
 import { SqliteFunctionStore, SqliteMappingStore } from "./functions.js";
 import { SqliteQueueStore } from "./queues.js";
+import { SqliteStreamStore } from "./streams.js";
 import { ThreadExecutor } from "./thread-executor.js";
 import { StorageKind, type Storage } from "../types.js";
 
@@ -35,6 +36,7 @@ export async function openSqliteStorage(options: SqliteStorageOptions = {}): Pro
     queues,
     functions: new SqliteFunctionStore(exec),
     mappings: new SqliteMappingStore(exec),
+    streams: new SqliteStreamStore(exec),
     async close() {
       await queues.close();
       await exec.close();

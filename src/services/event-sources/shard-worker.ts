@@ -1,0 +1,144 @@
+/**
+ * Processes one leased shard for a stream mapping: reads batches in order from the
+ * checkpoint (or the mapping's starting position), drops records the filter rejects,
+ * runs each batch through the function (stream-batch.ts) and saves the checkpoint
+ * after it, so a restart resumes after the last handled batch. With a
+ * ParallelizationFactor above 1, a batch's records are split by partition key into
+ * that many groups run at once, so each key keeps its order.
+ */
+import { createHash } from "node:crypto";
+import type { Clock } from "../../core/clock.js";
+import type { Logger } from "../../core/logger.js";
+import type { CompiledFilter } from "./filter.js";
+import { recordView } from "./filter.js";
+import { kinesisRecord, type SourceRecord } from "./kinesis-event.js";
+import type { ShardSource, StartAt } from "./shard-source.js";
+import { runBatch, type BatchIo, type BatchPolicy } from "./stream-batch.js";
+import type { MappingRecord, MappingStore } from "./store.js";
+
+/** How often an idle shard is polled, as Lambda polls each shard once a second. */
+export const POLL_MS = 1_000;
+
+export interface WorkerDeps {
+  readonly source: ShardSource;
+  readonly store: MappingStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly filter: CompiledFilter;
+  readonly owner: string;
+  readonly roleArn: string;
+  /** Builds the BatchIo for a shard (invocation, failure destination). */
+  io(shardId: string, signal: AbortSignal): Omit<BatchIo, "now" | "aborted" | "sleep">;
+}
+
+function group(records: readonly SourceRecord[], n: number): SourceRecord[][] {
+  if (n <= 1) return [[...records]];
+  const groups: SourceRecord[][] = Array.from({ length: n }, () => []);
+  for (const r of records) {
+    const h = createHash("md5").update(r.partitionKey).digest().readUInt32BE(0);
+    groups[h % n]?.push(r);
+  }
+  return groups.filter((g) => g.length > 0);
+}
+
+export class ShardWorker {
+  private readonly ac = new AbortController();
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly m: MappingRecord,
+    private readonly shardId: string,
+    private position: string | null,
+    private readonly initial: StartAt,
+    private readonly d: WorkerDeps,
+  ) {}
+
+  start(onExit: () => void): void {
+    this.running = this.loop()
+      .catch((err: unknown) => this.d.logger.error({ err, mapping: this.m.uuid, shard: this.shardId }, "shard worker stopped"))
+      .finally(onExit);
+  }
+
+  async stop(): Promise<void> {
+    this.ac.abort();
+    await this.running;
+  }
+
+  private get policy(): BatchPolicy {
+    const s = this.m.settings;
+    return {
+      bisect: s.BisectBatchOnFunctionError ?? false,
+      maxRetries: s.MaximumRetryAttempts ?? -1,
+      maxAgeMs: (s.MaximumRecordAgeInSeconds ?? -1) < 0 ? -1 : (s.MaximumRecordAgeInSeconds ?? 0) * 1000,
+      reportItemFailures: s.FunctionResponseTypes.includes("ReportBatchItemFailures"),
+    };
+  }
+
+  private startAt(): StartAt {
+    return this.position === null ? this.initial : { type: "AFTER_SEQUENCE_NUMBER", sequence: this.position };
+  }
+
+  private async loop(): Promise<void> {
+    let iterator: string | null = await this.d.source.iterator(this.shardId, this.startAt());
+    while (!this.ac.signal.aborted) {
+      const { records, next } = await this.collect(iterator);
+      if (records.length > 0 && !(await this.handle(records))) return;
+      if (next === null) {
+        await this.save(true);
+        return;
+      }
+      iterator = next;
+    }
+  }
+
+  /** A batch: BatchSize records, or what arrived within the batching window, read from `iterator`. */
+  private async collect(iterator: string): Promise<{ records: SourceRecord[]; next: string | null }> {
+    const { BatchSize, MaximumBatchingWindowInSeconds: window } = this.m.settings;
+    const records: SourceRecord[] = [];
+    const deadline = this.d.clock.now() + window * 1000;
+    let it: string | null = iterator;
+    for (;;) {
+      const page = await this.readPage(it, BatchSize - records.length);
+      records.push(...page.records);
+      it = page.next;
+      if (it === null || records.length >= BatchSize || this.ac.signal.aborted) return { records, next: it };
+      const now = this.d.clock.now();
+      if (records.length > 0 && now >= deadline) return { records, next: it };
+      if (page.records.length === 0) {
+        if (records.length === 0 && window === 0) {
+          await this.d.clock.sleep(POLL_MS, this.ac.signal);
+          return { records, next: it };
+        }
+        await this.d.clock.sleep(Math.min(POLL_MS, Math.max(1, deadline - now)), this.ac.signal);
+      }
+    }
+  }
+
+  /** Reads a page, re-creating an expired iterator from the checkpoint. */
+  private async readPage(iterator: string, limit: number): Promise<{ records: SourceRecord[]; next: string | null }> {
+    try {
+      return await this.d.source.read(iterator, limit);
+    } catch (err) {
+      if ((err as { code?: string }).code !== "ExpiredIteratorException") throw err;
+      return this.d.source.read(await this.d.source.iterator(this.shardId, this.startAt()), limit);
+    }
+  }
+
+  private async handle(records: SourceRecord[]): Promise<boolean> {
+    const arn = this.m.sourceArn;
+    const keep = records.filter((r) => this.d.filter.matches(recordView("kinesis", kinesisRecord(r, this.shardId, arn, this.d.roleArn))));
+    const io = this.d.io(this.shardId, this.ac.signal);
+    const full: BatchIo = { ...io, now: () => this.d.clock.now(), aborted: () => this.ac.signal.aborted, sleep: (ms) => this.d.clock.sleep(ms, this.ac.signal) };
+    const groups = keep.length > 0 ? group(keep, this.m.settings.ParallelizationFactor ?? 1) : [];
+    const done = await Promise.all(groups.map((g) => runBatch(g, this.policy, full)));
+    if (done.includes(false)) return false;
+    this.position = records[records.length - 1]?.sequenceNumber ?? this.position;
+    return this.save(false);
+  }
+
+  private async save(done: boolean): Promise<boolean> {
+    const kept = await this.d.store.saveCheckpoint(this.m.uuid, this.shardId, this.d.owner, this.position, done);
+    if (!kept) this.d.logger.warn({ mapping: this.m.uuid, shard: this.shardId }, "shard lease lost; another process took the shard");
+    return kept;
+  }
+}

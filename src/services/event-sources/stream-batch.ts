@@ -1,0 +1,106 @@
+/**
+ * One batch of stream records through the function, with Lambda's failure handling for
+ * stream sources: a failed batch is retried (MaximumRetryAttempts, -1 for no limit)
+ * until its records are older than MaximumRecordAgeInSeconds; with
+ * BisectBatchOnFunctionError it is split in two first (splitting does not use up
+ * retries); with ReportBatchItemFailures the records before the lowest failed sequence
+ * number count as done and the rest is retried. Records given up on go to the
+ * on-failure destination as one failure record per batch, and the shard moves on.
+ */
+import { FailureCondition, type SourceRecord } from "./kinesis-event.js";
+
+export interface BatchPolicy {
+  readonly bisect: boolean;
+  /** -1: retry until the records expire. */
+  readonly maxRetries: number;
+  /** -1: no age limit. */
+  readonly maxAgeMs: number;
+  readonly reportItemFailures: boolean;
+}
+
+export interface InvokeResult {
+  /** The invocation ran; false when it could not be made (throttled, function gone). */
+  readonly invoked: boolean;
+  readonly throttled?: boolean;
+  readonly functionError?: string;
+  readonly payload?: string;
+  readonly requestId?: string;
+}
+
+export interface BatchIo {
+  invoke(records: readonly SourceRecord[]): Promise<InvokeResult>;
+  /** Sends the failure record for records given up on. */
+  giveUp(records: readonly SourceRecord[], condition: FailureCondition, last: InvokeResult | null, invokeCount: number): Promise<void>;
+  sleep(ms: number): Promise<void>;
+  now(): number;
+  aborted(): boolean;
+}
+
+/** Where the first failed record is, per the function's response; "all" if the response is malformed. */
+export function firstFailure(payload: string | undefined, records: readonly SourceRecord[]): number | "all" | null {
+  if (payload === undefined || payload === "" || payload === "null") return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    return "all";
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return "all";
+  const list = (parsed as { batchItemFailures?: unknown }).batchItemFailures;
+  if (list === undefined || list === null) return null;
+  if (!Array.isArray(list)) return "all";
+  let lowest: number | null = null;
+  for (const item of list) {
+    const id = (item as { itemIdentifier?: unknown } | null)?.itemIdentifier;
+    const at = typeof id === "string" ? records.findIndex((r) => r.sequenceNumber === id) : -1;
+    if (at < 0) return "all";
+    lowest = lowest === null ? at : Math.min(lowest, at);
+  }
+  return lowest;
+}
+
+function tooOld(records: readonly SourceRecord[], p: BatchPolicy, now: number): boolean {
+  const first = records[0];
+  return p.maxAgeMs >= 0 && first !== undefined && now - first.arrivedAt > p.maxAgeMs;
+}
+
+const backoff = (attempt: number): number => Math.min(100 * 2 ** attempt, 5_000);
+
+/** Runs `batch` until each record is done or given up on; false if stopped first. */
+export async function runBatch(batch: readonly SourceRecord[], p: BatchPolicy, io: BatchIo): Promise<boolean> {
+  const pending: SourceRecord[][] = [[...batch]];
+  while (pending.length > 0) {
+    if (io.aborted()) return false;
+    let part = pending.shift() ?? [];
+    let retries = 0;
+    let invokes = 0;
+    for (;;) {
+      if (part.length === 0 || io.aborted()) break;
+      if (tooOld(part, p, io.now())) {
+        await io.giveUp(part, FailureCondition.RecordAge, null, invokes);
+        break;
+      }
+      const out = await io.invoke(part);
+      if (!out.invoked) {
+        await io.sleep(out.throttled ? 1_000 : backoff(retries));
+        continue;
+      }
+      invokes++;
+      const failedAt = out.functionError ? 0 : p.reportItemFailures ? firstFailure(out.payload, part) : null;
+      if (failedAt === null) break;
+      part = failedAt === "all" ? part : part.slice(failedAt);
+      if (p.bisect && part.length > 1) {
+        const half = Math.ceil(part.length / 2);
+        pending.unshift(part.slice(0, half), part.slice(half));
+        break;
+      }
+      retries++;
+      if (p.maxRetries >= 0 && retries > p.maxRetries) {
+        await io.giveUp(part, FailureCondition.RetriesExhausted, out, invokes);
+        break;
+      }
+      await io.sleep(backoff(retries));
+    }
+  }
+  return !io.aborted();
+}

@@ -1,0 +1,25 @@
+/**
+ * The StreamStore conformance suite on PostgreSQL, in a fresh schema dropped afterwards;
+ * several stores (pools) on one schema race each other. Skipped when no database
+ * answers, unless SLUICE_TEST_PG_URL asks for it (then it fails).
+ */
+import { describe, it } from "vitest";
+import { dropSchema, postgresTestUrl, randomSchema } from "../../testing/postgres.js";
+import { streamStoreConformance } from "../conformance/streams.js";
+import { openPostgresStorage } from "./storage.js";
+
+const url = await postgresTestUrl();
+
+if (url) {
+  const schema = randomSchema();
+  streamStoreConformance(
+    "postgres",
+    () => openPostgresStorage({ url, schema, poolSize: 4 }),
+    () => dropSchema(url, schema),
+    { durable: true },
+  );
+} else {
+  describe.skip("StreamStore conformance: postgres (no database; set SLUICE_TEST_PG_URL to require it)", () => {
+    it("needs PostgreSQL", () => undefined);
+  });
+}
