@@ -12,6 +12,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   queue: () => import("./queue.js"),
   "sqs-api": () => import("./sqs-api.js"),
   functions: () => import("./functions.js"),
+  streams: () => import("./streams.js"),
 };
 
 async function list(): Promise<void> {

@@ -18,22 +18,45 @@ export interface CpuTicks {
   readonly servers: number;
 }
 
+/** A process's command name and CPU time (utime + stime, in jiffies), or null if it is gone. */
+function procStat(pid: string): { name: string; ticks: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const open = stat.indexOf("(");
+    const close = stat.lastIndexOf(")");
+    const fields = stat.slice(close + 2).split(" ");
+    return { name: stat.slice(open + 1, close), ticks: Number(fields[11]) + Number(fields[12]) };
+  } catch {
+    // the process ended while we looked, or there is no /proc
+    return null;
+  }
+}
+
+function allPids(): string[] {
+  try {
+    return readdirSync("/proc").filter((p) => /^\d+$/.test(p));
+  } catch {
+    return [];
+  }
+}
+
 function serverTicks(): number {
   let sum = 0;
-  for (const pid of readdirSync("/proc")) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const open = stat.indexOf("(");
-      const close = stat.lastIndexOf(")");
-      if (!SERVERS.has(stat.slice(open + 1, close))) continue;
-      const fields = stat.slice(close + 2).split(" ");
-      sum += Number(fields[11]) + Number(fields[12]); // utime, stime
-    } catch {
-      // the process ended while we looked
-    }
+  for (const pid of allPids()) {
+    const s = procStat(pid);
+    if (s && SERVERS.has(s.name)) sum += s.ticks;
   }
   return sum;
+}
+
+/** CPU jiffies used so far by the given processes (the ones still running). */
+export function pidTicks(pids: readonly number[]): number {
+  return pids.reduce((sum, pid) => sum + (procStat(String(pid))?.ticks ?? 0), 0);
+}
+
+/** Processes whose command name is `name` (for example a server started outside the bench). */
+export function pidsNamed(name: string): number[] {
+  return allPids().filter((pid) => procStat(pid)?.name === name).map(Number);
 }
 
 export function cpuTicks(): CpuTicks {

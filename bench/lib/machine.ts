@@ -69,7 +69,7 @@ export function fsyncProbe(dir: string, rounds = 200): { p50: number; p99: numbe
   return { p50: quantile(took, 0.5), p99: quantile(took, 0.99) };
 }
 
-function packageVersion(name: string): string {
+export function packageVersion(name: string): string {
   try {
     const url = new URL(`../../node_modules/${name}/package.json`, import.meta.url);
     return (JSON.parse(readFileSync(url, "utf8")) as { version: string }).version;

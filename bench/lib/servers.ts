@@ -14,6 +14,8 @@ export const SECRET = "bench-secret";
 
 export interface Endpoint {
   readonly url: string;
+  /** The server's process, so a bench can count its CPU. */
+  readonly pid?: number;
   stop(): Promise<void>;
 }
 
@@ -71,7 +73,7 @@ export async function startSluice(extraArgs: string[] = []): Promise<Endpoint> {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const url = await waitFor(child, (l) => /listening on (http:\/\/\S+)/.exec(l)?.[1], "sluice");
-  return { url, stop: stopper(child, () => rmSync(dir, { recursive: true, force: true })) };
+  return { url, ...(child.pid !== undefined ? { pid: child.pid } : {}), stop: stopper(child, () => rmSync(dir, { recursive: true, force: true })) };
 }
 
 /** fauxqs, as its README starts it, on a free port. */

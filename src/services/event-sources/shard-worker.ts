@@ -4,7 +4,9 @@
  * runs each batch through the function (stream-batch.ts) and saves the checkpoint
  * after it, so a restart resumes after the last handled batch. With a
  * ParallelizationFactor above 1, a batch's records are split by partition key into
- * that many groups run at once, so each key keeps its order.
+ * that many groups run at once, so each key keeps its order. With tumbling windows
+ * (tumbling.ts) records go through in window order, one group, carrying the window's
+ * state, which is saved with the checkpoint.
  */
 import { createHash } from "node:crypto";
 import type { Clock } from "../../core/clock.js";
@@ -13,8 +15,14 @@ import type { CompiledFilter } from "./filter.js";
 import { recordView } from "./filter.js";
 import { kinesisRecord, type SourceRecord } from "./kinesis-event.js";
 import type { ShardSource, StartAt } from "./shard-source.js";
-import { runBatch, type BatchIo, type BatchPolicy } from "./stream-batch.js";
+import { runBatch, type BatchIo, type BatchPolicy, type InvokeResult } from "./stream-batch.js";
 import type { MappingRecord, MappingStore } from "./store.js";
+import { segments, stateFrom, windowFields, type OpenWindow } from "./tumbling.js";
+
+/** Invokes the function with `records` (and, for tumbling windows, the window's members); gives up on records. */
+export interface WorkerIo extends Pick<BatchIo, "giveUp"> {
+  invoke(records: readonly SourceRecord[], extra?: Record<string, unknown>): Promise<InvokeResult>;
+}
 
 /** How often an idle shard is polled, as Lambda polls each shard once a second. */
 export const POLL_MS = 1_000;
@@ -28,7 +36,7 @@ export interface WorkerDeps {
   readonly owner: string;
   readonly roleArn: string;
   /** Builds the BatchIo for a shard (invocation, failure destination). */
-  io(shardId: string, signal: AbortSignal): Omit<BatchIo, "now" | "aborted" | "sleep">;
+  io(shardId: string, signal: AbortSignal): WorkerIo;
 }
 
 function group(records: readonly SourceRecord[], n: number): SourceRecord[][] {
@@ -49,6 +57,7 @@ export class ShardWorker {
     private readonly m: MappingRecord,
     private readonly shardId: string,
     private position: string | null,
+    private window: OpenWindow | null,
     private readonly initial: StartAt,
     private readonly d: WorkerDeps,
   ) {}
@@ -83,6 +92,7 @@ export class ShardWorker {
     while (!this.ac.signal.aborted) {
       const { records, next } = await this.collect(iterator);
       if (records.length > 0 && !(await this.handle(records))) return;
+      if (this.windowEnded(next === null) && !(await this.closeWindow())) return;
       if (next === null) {
         await this.save(true);
         return;
@@ -105,7 +115,7 @@ export class ShardWorker {
       const now = this.d.clock.now();
       if (records.length > 0 && now >= deadline) return { records, next: it };
       if (page.records.length === 0) {
-        if (records.length === 0 && window === 0) {
+        if (records.length === 0) {
           await this.d.clock.sleep(POLL_MS, this.ac.signal);
           return { records, next: it };
         }
@@ -124,20 +134,83 @@ export class ShardWorker {
     }
   }
 
+  private batchIo(extra?: () => Record<string, unknown>, onResult?: (r: InvokeResult) => void): BatchIo {
+    const io = this.d.io(this.shardId, this.ac.signal);
+    return {
+      giveUp: (records, condition, last, count) => io.giveUp(records, condition, last, count),
+      invoke: async (records) => {
+        const out = await io.invoke(records, extra?.());
+        onResult?.(out);
+        return out;
+      },
+      now: () => this.d.clock.now(),
+      aborted: () => this.ac.signal.aborted,
+      sleep: (ms) => this.d.clock.sleep(ms, this.ac.signal),
+    };
+  }
+
   private async handle(records: SourceRecord[]): Promise<boolean> {
     const arn = this.m.sourceArn;
     const keep = records.filter((r) => this.d.filter.matches(recordView("kinesis", kinesisRecord(r, this.shardId, arn, this.d.roleArn))));
-    const io = this.d.io(this.shardId, this.ac.signal);
-    const full: BatchIo = { ...io, now: () => this.d.clock.now(), aborted: () => this.ac.signal.aborted, sleep: (ms) => this.d.clock.sleep(ms, this.ac.signal) };
-    const groups = keep.length > 0 ? group(keep, this.m.settings.ParallelizationFactor ?? 1) : [];
-    const done = await Promise.all(groups.map((g) => runBatch(g, this.policy, full)));
-    if (done.includes(false)) return false;
+    const ok = this.windowMs > 0 ? await this.handleWindowed(keep) : await this.handleGroups(keep);
+    if (!ok) return false;
     this.position = records[records.length - 1]?.sequenceNumber ?? this.position;
     return this.save(false);
   }
 
+  private async handleGroups(keep: SourceRecord[]): Promise<boolean> {
+    const groups = keep.length > 0 ? group(keep, this.m.settings.ParallelizationFactor ?? 1) : [];
+    const io = this.batchIo();
+    const done = await Promise.all(groups.map((g) => runBatch(g, this.policy, io)));
+    return !done.includes(false);
+  }
+
+  private get windowMs(): number {
+    return (this.m.settings.TumblingWindowInSeconds ?? 0) * 1000;
+  }
+
+  /** Each window's records in order, closing the open window when a later one begins. */
+  private async handleWindowed(keep: SourceRecord[]): Promise<boolean> {
+    for (const seg of segments(keep, this.windowMs)) {
+      if (this.window && this.window.start !== seg.start && !(await this.closeWindow())) return false;
+      const open: OpenWindow = this.window ?? { start: seg.start, state: "{}" };
+      let state = open.state;
+      const io = this.batchIo(
+        () => windowFields({ start: open.start, state }, this.windowMs, this.shardId, this.m.sourceArn, false),
+        (r) => {
+          if (r.invoked && !r.functionError) state = stateFrom(r.payload);
+        },
+      );
+      if (!(await runBatch(seg.records, this.policy, io))) return false;
+      this.window = { start: open.start, state };
+    }
+    return true;
+  }
+
+  private windowEnded(drained: boolean): boolean {
+    return this.window !== null && (drained || this.d.clock.now() >= this.window.start + this.windowMs);
+  }
+
+  /** The final invocation of the open window (no records, its state), retried like a batch. */
+  private async closeWindow(): Promise<boolean> {
+    const w = this.window;
+    if (!w) return true;
+    const io = this.d.io(this.shardId, this.ac.signal);
+    const fields = windowFields(w, this.windowMs, this.shardId, this.m.sourceArn, true);
+    for (let attempt = 0; !this.ac.signal.aborted; attempt++) {
+      const out = await io.invoke([], fields);
+      const failed = !out.invoked || out.functionError !== undefined;
+      const retries = this.m.settings.MaximumRetryAttempts ?? -1;
+      if (!failed || (out.invoked && retries >= 0 && attempt >= retries)) break;
+      await this.d.clock.sleep(Math.min(100 * 2 ** attempt, 5_000), this.ac.signal);
+    }
+    if (this.ac.signal.aborted) return false;
+    this.window = null;
+    return this.save(false);
+  }
+
   private async save(done: boolean): Promise<boolean> {
-    const kept = await this.d.store.saveCheckpoint(this.m.uuid, this.shardId, this.d.owner, this.position, done);
+    const kept = await this.d.store.saveCheckpoint(this.m.uuid, this.shardId, this.d.owner, this.position, done, this.window);
     if (!kept) this.d.logger.warn({ mapping: this.m.uuid, shard: this.shardId }, "shard lease lost; another process took the shard");
     return kept;
   }

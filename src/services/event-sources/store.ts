@@ -44,6 +44,12 @@ export interface MappingRecord {
   readonly createdAt?: number;
 }
 
+/** A tumbling window in progress: when it started (epoch ms) and the state the function returned last (JSON). */
+export interface WindowCheckpoint {
+  readonly start: number;
+  readonly state: string;
+}
+
 export interface ShardCheckpoint {
   readonly uuid: string;
   readonly shardId: string;
@@ -51,6 +57,8 @@ export interface ShardCheckpoint {
   readonly position: string | null;
   /** The shard is closed and every record in it was handled. */
   readonly done: boolean;
+  /** The open tumbling window, for mappings with TumblingWindowInSeconds. */
+  readonly window: WindowCheckpoint | null;
   readonly owner: string | null;
   readonly leaseUntil: number;
 }
@@ -73,8 +81,8 @@ export interface MappingStore {
    * another owner holds it or the shard is done.
    */
   leaseShard(uuid: string, shardId: string, owner: string, now: number, until: number): Promise<ShardCheckpoint | null>;
-  /** Records progress if `owner` still holds the lease; false (nothing saved) when it does not. */
-  saveCheckpoint(uuid: string, shardId: string, owner: string, position: string | null, done: boolean): Promise<boolean>;
+  /** Records progress (and the open window, none if omitted) if `owner` still holds the lease; false (nothing saved) when it does not. */
+  saveCheckpoint(uuid: string, shardId: string, owner: string, position: string | null, done: boolean, window?: WindowCheckpoint | null): Promise<boolean>;
   /** Gives the lease up (at shutdown) so another process can take the shard at once. */
   releaseShard(uuid: string, shardId: string, owner: string): Promise<void>;
 }

@@ -38,14 +38,16 @@ export interface BatchIo {
 
 /** Where the first failed record is, per the function's response; "all" if the response is malformed. */
 export function firstFailure(payload: string | undefined, records: readonly SourceRecord[]): number | "all" | null {
-  if (payload === undefined || payload === "" || payload === "null") return null;
+  if (payload === undefined || payload.trim() === "") return null;
   let parsed: unknown;
   try {
     parsed = JSON.parse(payload);
   } catch {
     return "all";
   }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return "all";
+  // Parsed rather than compared as text, so "null\n" is the null response it is, not a malformed one.
+  if (parsed === null) return null;
+  if (typeof parsed !== "object" || Array.isArray(parsed)) return "all";
   const list = (parsed as { batchItemFailures?: unknown }).batchItemFailures;
   if (list === undefined || list === null) return null;
   if (!Array.isArray(list)) return "all";
@@ -74,10 +76,12 @@ export async function runBatch(batch: readonly SourceRecord[], p: BatchPolicy, i
     let part = pending.shift() ?? [];
     let retries = 0;
     let invokes = 0;
+    // Records that expire after failed invocations are reported with the last one's outcome.
+    let last: InvokeResult | null = null;
     for (;;) {
       if (part.length === 0 || io.aborted()) break;
       if (tooOld(part, p, io.now())) {
-        await io.giveUp(part, FailureCondition.RecordAge, null, invokes);
+        await io.giveUp(part, FailureCondition.RecordAge, last, invokes);
         break;
       }
       const out = await io.invoke(part);
@@ -86,6 +90,7 @@ export async function runBatch(batch: readonly SourceRecord[], p: BatchPolicy, i
         continue;
       }
       invokes++;
+      last = out;
       const failedAt = out.functionError ? 0 : p.reportItemFailures ? firstFailure(out.payload, part) : null;
       if (failedAt === null) break;
       part = failedAt === "all" ? part : part.slice(failedAt);

@@ -90,9 +90,9 @@ describe("Kinesis event source mappings", () => {
     const record = JSON.parse(msgs[0]?.Body ?? "{}") as { requestContext: { condition: string }; KinesisBatchInfo: { batchSize: number } };
     expect(record.requestContext.condition).toBe("RetryAttemptsExhausted");
     expect(record.KinesisBatchInfo.batchSize).toBe(1);
-    await eventually(() => (new Set(delivered(out)).size === 8 ? true : undefined));
-    const succeeded = new Set(lines(out).filter((l) => !l.items.some((i) => i.data === "poison")).flatMap((l) => l.items.map((i) => i.data)));
-    expect([...succeeded].sort()).toEqual(["ok-0", "ok-1", "ok-2", "ok-3", "ok-4", "ok-6", "ok-7"]);
+    const succeeded = () => new Set(lines(out).filter((l) => !l.items.some((i) => i.data === "poison")).flatMap((l) => l.items.map((i) => i.data)));
+    await eventually(() => (succeeded().size >= 7 ? true : undefined));
+    expect([...succeeded()].sort()).toEqual(["ok-0", "ok-1", "ok-2", "ok-3", "ok-4", "ok-6", "ok-7"]);
   }, 40_000);
 
   it("retries from the lowest failed record a function reports", async () => {
@@ -126,6 +126,41 @@ describe("Kinesis event source mappings", () => {
       expect(seen).toEqual(Array.from({ length: 10 }, (_, j) => j * 4 + k));
     }
   }, 40_000);
+
+  it("carries state through a tumbling window and ends it with a final invocation", async () => {
+    const id = ++n;
+    const out = join(h.dir, `window-${id}.jsonl`);
+    await h.platform.streams.call("CreateStream", { StreamName: `w${id}`, ShardCount: 1 });
+    const root = h.code({
+      "index.js": `const fs = require("fs");
+exports.handler = async (event) => {
+  const sum = (event.state.sum ?? 0) + event.Records.reduce((n, r) => n + Number(Buffer.from(r.kinesis.data, "base64").toString()), 0);
+  fs.appendFileSync(process.env.OUT, JSON.stringify({ final: event.isFinalInvokeForWindow, records: event.Records.length, sum, window: event.window, shardId: event.shardId }) + "\\n");
+  return { state: { sum } };
+};`,
+    });
+    await h.platform.functions.deployFromDirectory(
+      { FunctionName: `win${id}`, Role: ROLE, Runtime: "nodejs20.x", Handler: "index.handler", Environment: { Variables: { OUT: out } } },
+      { kind: "dir", path: root, sha256: "dir", size: 0 },
+    );
+    await h.platform.mappings.createEventSourceMapping({ FunctionName: `win${id}`, EventSourceArn: `arn:aws:kinesis:us-east-1:000000000000:stream/w${id}`, StartingPosition: "TRIM_HORIZON", BatchSize: 3, TumblingWindowInSeconds: 2 });
+    for (let i = 1; i <= 10; i++) await h.platform.streams.call("PutRecord", { StreamName: `w${id}`, PartitionKey: "k", Data: Buffer.from(String(i)) });
+    type WindowLine = { final: boolean; records: number; sum: number; window: { start: string; end: string }; shardId: string };
+    const read = (): WindowLine[] => (existsSync(out) ? readFileSync(out, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as WindowLine) : []);
+    const finals = await eventually(() => {
+      const all = read();
+      const f = all.filter((l) => l.final);
+      return f.reduce((n, l) => n + l.sum, 0) === 55 ? f : undefined;
+    }, 20_000).catch((err: unknown) => {
+      throw new Error(`${String(err)}: ${JSON.stringify(read())}`);
+    });
+    for (const f of finals) {
+      expect(f.records).toBe(0);
+      expect(Date.parse(f.window.end) - Date.parse(f.window.start)).toBe(2000);
+      expect(f.shardId).toBe("shardId-000000000000");
+    }
+    expect(read().filter((l) => !l.final).every((l) => l.records <= 3)).toBe(true);
+  }, 30_000);
 
   it("refuses settings Lambda refuses for streams", async () => {
     const arn = "arn:aws:kinesis:us-east-1:000000000000:stream/s1";

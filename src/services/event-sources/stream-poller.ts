@@ -18,8 +18,8 @@ import type { CallContext } from "../queues/types.js";
 import { compileFilterCriteria, type CompiledFilter } from "./filter.js";
 import { kinesisRecord, streamFailureRecord, type FailureCondition, type SourceRecord } from "./kinesis-event.js";
 import type { ShardSource, SourceShard, StartAt } from "./shard-source.js";
-import { ShardWorker } from "./shard-worker.js";
-import type { BatchIo, InvokeResult } from "./stream-batch.js";
+import { ShardWorker, type WorkerIo } from "./shard-worker.js";
+import type { InvokeResult } from "./stream-batch.js";
 import type { MappingRecord, MappingStore, ShardCheckpoint } from "./store.js";
 
 /** How long a lease lasts without renewal, and how often the poller renews and looks for shards. */
@@ -105,7 +105,7 @@ export class StreamPoller {
   }
 
   private startWorker(shard: SourceShard, lease: ShardCheckpoint): void {
-    const worker = new ShardWorker(this.m, shard.id, lease.position, this.startAt(shard), {
+    const worker = new ShardWorker(this.m, shard.id, lease.position, lease.window, this.startAt(shard), {
       source: this.source,
       store: this.d.store,
       clock: this.d.clock,
@@ -121,15 +121,15 @@ export class StreamPoller {
     });
   }
 
-  private io(shardId: string): Omit<BatchIo, "now" | "aborted" | "sleep"> {
+  private io(shardId: string): WorkerIo {
     return {
-      invoke: (records) => this.invoke(shardId, records),
+      invoke: (records, extra) => this.invoke(shardId, records, extra),
       giveUp: (records, condition, last, count) => this.giveUp(shardId, records, condition, last, count),
     };
   }
 
-  private async invoke(shardId: string, records: readonly SourceRecord[]): Promise<InvokeResult> {
-    const event = { Records: records.map((r) => kinesisRecord(r, shardId, this.m.sourceArn, this.roleArn)) };
+  private async invoke(shardId: string, records: readonly SourceRecord[], extra?: Record<string, unknown>): Promise<InvokeResult> {
+    const event = { Records: records.map((r) => kinesisRecord(r, shardId, this.m.sourceArn, this.roleArn)), ...extra };
     try {
       const out = await this.d.functions.invoke({ FunctionName: this.m.functionArn, Payload: JSON.stringify(event) }, this.ctx);
       this.d.invocations.inc({ mapping: this.m.uuid, outcome: out.FunctionError ? "failed" : "ok" });

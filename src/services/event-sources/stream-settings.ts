@@ -77,9 +77,6 @@ export function streamSettings(raw: Raw, base?: MappingSettings): MappingSetting
   const filter = raw["FilterCriteria"] !== undefined ? raw["FilterCriteria"] : base?.FilterCriteria;
   if (filter !== undefined && filter !== null) compileFilterCriteria(filter, { source: "kinesis" });
   const dest = destination(raw, base);
-  if ((int(raw, "TumblingWindowInSeconds", 0, 900) ?? 0) > 0) {
-    throw new InvalidParameterValueException("TumblingWindowInSeconds is not supported by Sluice yet (docs/streams.md).");
-  }
   return {
     BatchSize: pick(raw, "BatchSize", int(raw, "BatchSize", 1, 10_000), base?.BatchSize, 100),
     MaximumBatchingWindowInSeconds: pick(raw, "MaximumBatchingWindowInSeconds", int(raw, "MaximumBatchingWindowInSeconds", 0, 300), base?.MaximumBatchingWindowInSeconds, 0),

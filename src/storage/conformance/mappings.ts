@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { SourceKind, type MappingRecord, type MappingStore } from "../../services/event-sources/store.js";
 import type { Storage } from "../types.js";
+import { checkpointTests } from "./checkpoint-tests.js";
 import { account, T0 } from "./queue-helpers.js";
 import type { ConformanceOptions } from "./queues.js";
 import { storeSuite, type StoreCtx } from "./suite.js";
@@ -282,5 +283,6 @@ export function mappingStoreConformance(
   changeTests(ctx);
   concurrencyTests(ctx, options);
   if (options.durable) durabilityTests(ctx);
+  checkpointTests(ctx, options);
   });
 }

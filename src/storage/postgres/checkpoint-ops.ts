@@ -2,7 +2,7 @@
  * Stream mapping checkpoints and shard leases on PostgreSQL. Taking a lease is one
  * conditional UPDATE, so of several processes racing for a shard exactly one wins.
  */
-import type { ShardCheckpoint } from "../../services/event-sources/store.js";
+import type { ShardCheckpoint, WindowCheckpoint } from "../../services/event-sources/store.js";
 import { checkpointFromRow, type CheckpointRow } from "../checkpoint-rows.js";
 import type { Conn } from "./database.js";
 
@@ -19,9 +19,9 @@ export async function leaseShard(db: Conn, a: { uuid: string; shardId: string; o
   return row ? checkpointFromRow(row) : null;
 }
 
-export async function saveCheckpoint(db: Conn, a: { uuid: string; shardId: string; owner: string; position: string | null; done: boolean }): Promise<boolean> {
+export async function saveCheckpoint(db: Conn, a: { uuid: string; shardId: string; owner: string; position: string | null; done: boolean; window: WindowCheckpoint | null }): Promise<boolean> {
   const rows = await db`
-    UPDATE mapping_checkpoints SET position = ${a.position}, done = ${a.done}
+    UPDATE mapping_checkpoints SET position = ${a.position}, done = ${a.done}, window_start = ${a.window?.start ?? null}, window_state = ${a.window?.state ?? null}
     WHERE uuid = ${a.uuid} AND shard_id = ${a.shardId} AND owner = ${a.owner} RETURNING uuid`;
   return rows.length === 1;
 }

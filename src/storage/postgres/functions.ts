@@ -3,7 +3,7 @@
  * operation (retried when PostgreSQL aborts it to break a deadlock); single-statement
  * operations run straight on the pool.
  */
-import type { MappingRecord, MappingStore, ShardCheckpoint } from "../../services/event-sources/store.js";
+import type { MappingRecord, MappingStore, ShardCheckpoint, WindowCheckpoint } from "../../services/event-sources/store.js";
 import type { FunctionRecord, FunctionStore } from "../../services/functions/store.js";
 import * as checkpoints from "./checkpoint-ops.js";
 import { transaction, type Sql } from "./database.js";
@@ -60,8 +60,8 @@ export class PostgresMappingStore implements MappingStore {
   leaseShard(uuid: string, shardId: string, owner: string, now: number, until: number): Promise<ShardCheckpoint | null> {
     return transaction(this.sql, (tx) => checkpoints.leaseShard(tx, { uuid, shardId, owner, now, until }));
   }
-  saveCheckpoint(uuid: string, shardId: string, owner: string, position: string | null, done: boolean): Promise<boolean> {
-    return checkpoints.saveCheckpoint(this.sql, { uuid, shardId, owner, position, done });
+  saveCheckpoint(uuid: string, shardId: string, owner: string, position: string | null, done: boolean, window: WindowCheckpoint | null = null): Promise<boolean> {
+    return checkpoints.saveCheckpoint(this.sql, { uuid, shardId, owner, position, done, window });
   }
   releaseShard(uuid: string, shardId: string, owner: string): Promise<void> {
     return checkpoints.releaseShard(this.sql, { uuid, shardId, owner });

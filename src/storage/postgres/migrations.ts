@@ -211,6 +211,8 @@ export const migrations: readonly Migration[] = [
         shard_id TEXT COLLATE "C" NOT NULL,
         position TEXT,
         done BOOLEAN NOT NULL DEFAULT FALSE,
+        window_start BIGINT,
+        window_state TEXT,
         owner TEXT,
         lease_until BIGINT NOT NULL DEFAULT 0,
         PRIMARY KEY (uuid, shard_id)

@@ -1,5 +1,5 @@
 /** Stream mapping checkpoints and shard leases on the embedded store. */
-import type { ShardCheckpoint } from "../../services/event-sources/store.js";
+import type { ShardCheckpoint, WindowCheckpoint } from "../../services/event-sources/store.js";
 import { checkpointFromRow, type CheckpointRow } from "../checkpoint-rows.js";
 import { stmt, type Db } from "./database.js";
 
@@ -15,8 +15,12 @@ function leaseShard(db: Db, a: { uuid: string; shardId: string; owner: string; n
   return checkpointFromRow(stmt(db, "SELECT * FROM mapping_checkpoints WHERE uuid = ? AND shard_id = ?").get(a.uuid, a.shardId) as CheckpointRow);
 }
 
-function saveCheckpoint(db: Db, a: { uuid: string; shardId: string; owner: string; position: string | null; done: boolean }): boolean {
-  return stmt(db, "UPDATE mapping_checkpoints SET position = ?, done = ? WHERE uuid = ? AND shard_id = ? AND owner = ?").run(a.position, a.done ? 1 : 0, a.uuid, a.shardId, a.owner).changes === 1;
+function saveCheckpoint(db: Db, a: { uuid: string; shardId: string; owner: string; position: string | null; done: boolean; window: WindowCheckpoint | null }): boolean {
+  return (
+    stmt(db, "UPDATE mapping_checkpoints SET position = ?, done = ?, window_start = ?, window_state = ? WHERE uuid = ? AND shard_id = ? AND owner = ?").run(
+      a.position, a.done ? 1 : 0, a.window?.start ?? null, a.window?.state ?? null, a.uuid, a.shardId, a.owner,
+    ).changes === 1
+  );
 }
 
 function releaseShard(db: Db, a: { uuid: string; shardId: string; owner: string }): void {

@@ -1,5 +1,5 @@
 /** The function and event source mapping stores on SQLite, over the group-commit executor. */
-import type { MappingRecord, MappingStore, ShardCheckpoint } from "../../services/event-sources/store.js";
+import type { MappingRecord, MappingStore, ShardCheckpoint, WindowCheckpoint } from "../../services/event-sources/store.js";
 import type { FunctionRecord, FunctionStore } from "../../services/functions/store.js";
 import type { Executor } from "./executor.js";
 import type { SqliteOps } from "./ops.js";
@@ -52,8 +52,8 @@ export class SqliteMappingStore implements MappingStore {
   leaseShard(uuid: string, shardId: string, owner: string, now: number, until: number): Promise<ShardCheckpoint | null> {
     return this.exec.write("checkpoints.lease", { uuid, shardId, owner, now, until });
   }
-  saveCheckpoint(uuid: string, shardId: string, owner: string, position: string | null, done: boolean): Promise<boolean> {
-    return this.exec.write("checkpoints.save", { uuid, shardId, owner, position, done });
+  saveCheckpoint(uuid: string, shardId: string, owner: string, position: string | null, done: boolean, window: WindowCheckpoint | null = null): Promise<boolean> {
+    return this.exec.write("checkpoints.save", { uuid, shardId, owner, position, done, window });
   }
   releaseShard(uuid: string, shardId: string, owner: string): Promise<void> {
     return this.exec.write("checkpoints.release", { uuid, shardId, owner });

@@ -194,6 +194,8 @@ export const migrations: readonly Migration[] = [
         shard_id TEXT NOT NULL,
         position TEXT,
         done INTEGER NOT NULL DEFAULT 0,
+        window_start INTEGER,
+        window_state TEXT,
         owner TEXT,
         lease_until INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (uuid, shard_id)
