@@ -162,6 +162,14 @@ exports.handler = async (event) => {
     expect(read().filter((l) => !l.final).every((l) => l.records <= 3)).toBe(true);
   }, 30_000);
 
+  it("filters records on their JSON data and waits out the batching window to fill a batch", async () => {
+    const { out, put } = await setup(1, "ok", { BatchSize: 100, MaximumBatchingWindowInSeconds: 2, FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ data: { kind: ["order"] } }) }] } });
+    for (let i = 0; i < 6; i++) await put("k", JSON.stringify({ kind: i % 2 === 0 ? "order" : "ping", i }));
+    await eventually(() => (delivered(out).length >= 3 ? true : undefined));
+    expect(lines(out)).toHaveLength(1);
+    expect(delivered(out).map((d) => (JSON.parse(d) as { i: number }).i)).toEqual([0, 2, 4]);
+  });
+
   it("refuses settings Lambda refuses for streams", async () => {
     const arn = "arn:aws:kinesis:us-east-1:000000000000:stream/s1";
     const make = (extra: Record<string, unknown>) => h.platform.mappings.createEventSourceMapping({ FunctionName: "fn1", EventSourceArn: arn, StartingPosition: "LATEST", ...extra });

@@ -19,6 +19,11 @@ export interface FunctionServiceOptions {
   accountConcurrency?: number;
   /** How long an idle warm worker is kept. @default 300000 */
   idleMs?: number;
+  /**
+   * Blank worker threads kept ready per memory size in use, so a cold start only loads
+   * the handler (0 turns them off). @default 1
+   */
+  spareWorkers?: number;
   /** The endpoint and keys handlers' SDK clients use; set by the server once it listens. */
   endpoint?: Endpoint;
 }
@@ -29,7 +34,14 @@ export interface FunctionServiceConfig {
   readonly region: string;
   readonly accountConcurrency: number;
   readonly idleMs: number;
+  readonly spareWorkers: number;
   endpoint: Endpoint | undefined;
+}
+
+function spareCount(n: number | undefined): number {
+  if (n === undefined) return 1;
+  if (!Number.isInteger(n) || n < 0 || n > 16) throw new Error("spareWorkers must be a whole number from 0 to 16");
+  return n;
 }
 
 export function compileFunctionOptions(o: FunctionServiceOptions = {}): FunctionServiceConfig {
@@ -41,6 +53,7 @@ export function compileFunctionOptions(o: FunctionServiceOptions = {}): Function
     region: o.region ?? DEFAULT_REGION,
     accountConcurrency: concurrency,
     idleMs: o.idleMs ?? 300_000,
+    spareWorkers: spareCount(o.spareWorkers),
     endpoint: o.endpoint,
   };
 }

@@ -14,6 +14,7 @@ import { logGroup } from "./configuration.js";
 import { handlerEnvironment } from "./env.js";
 import { ThrottleReason, TooManyRequestsException } from "./errors.js";
 import { FunctionPool, type InvokeInput, type InvokeOutcome } from "./runtime/pool.js";
+import { SpareWorkers } from "./runtime/spares.js";
 import type { FunctionRecord, FunctionStore } from "./store.js";
 
 interface PoolEntry {
@@ -38,6 +39,7 @@ export class Invoker {
   private readonly reserved = new Map<string, number>();
   private readonly unpacked = new Set<string>();
   private total = 0;
+  private readonly spares: SpareWorkers;
 
   constructor(
     private readonly store: FunctionStore,
@@ -46,7 +48,9 @@ export class Invoker {
     private readonly config: FunctionServiceConfig,
     /** The host's PATH, passed on to handlers. */
     private readonly path: string | undefined,
-  ) {}
+  ) {
+    this.spares = new SpareWorkers(config.spareWorkers);
+  }
 
   /** Throws TooManyRequestsException when the function or the account is at its limit. */
   async run(r: FunctionRecord, region: string, input: InvokeInput): Promise<InvokeOutcome> {
@@ -76,6 +80,11 @@ export class Invoker {
     if (entry.inFlight === 0) void entry.pool.stop();
   }
 
+  /** Keeps spare workers ready for functions of `memoryMb`. */
+  warm(memoryMb: number): void {
+    this.spares.warm(memoryMb);
+  }
+
   inFlight(account: string, name: string): number {
     return this.running.get(key(account, name)) ?? 0;
   }
@@ -83,7 +92,7 @@ export class Invoker {
   async stop(): Promise<void> {
     const entries = [...this.pools.values()];
     this.pools.clear();
-    await Promise.all(entries.map((e) => e.pool.stop()));
+    await Promise.all([...entries.map((e) => e.pool.stop()), this.spares.stop()]);
   }
 
   private admit(r: FunctionRecord, k: string): void {
@@ -124,6 +133,7 @@ export class Invoker {
       this.clock,
       this.logger,
       this.config.idleMs,
+      this.spares,
     );
     const entry: PoolEntry = { pool, revision: r.revisionId, inFlight: 0, retired: false };
     this.pools.set(k, entry);
@@ -137,6 +147,7 @@ export class Invoker {
 
   /** Makes sure a zip package is unpacked locally (another process may have stored it). */
   async prepare(r: FunctionRecord): Promise<void> {
+    this.spares.warm(r.memorySize);
     if (r.code.kind !== "zip") return;
     const dir = this.packageDir(r);
     if (this.unpacked.has(dir)) return;

@@ -13,16 +13,17 @@ export type WriterMode = (typeof WriterMode)[keyof typeof WriterMode];
 
 export interface SqliteStorageOptions extends SqliteOptions {
   /**
-   * Where the writer runs: `thread` keeps fsync off the event loop; `inline` runs it on
-   * the calling thread (the only choice for `:memory:`). See docs/storage.md for the
-   * measurements behind the default. @default "thread" ("inline" for :memory:)
+   * Where the writer runs: `inline` on the calling thread; `thread` in a worker thread,
+   * which keeps fsync off the event loop but pays for messaging between threads. The
+   * queue and stream benches measured inline faster with lower tail latency on this
+   * class of machine (docs/storage.md). `:memory:` is always inline. @default "inline"
    */
   writer?: WriterMode;
 }
 
 export async function openSqliteStorage(options: SqliteStorageOptions = {}): Promise<Storage> {
   const memory = options.dataDir === ":memory:";
-  const mode = options.writer ?? (memory ? WriterMode.Inline : WriterMode.Thread);
+  const mode = memory ? WriterMode.Inline : (options.writer ?? WriterMode.Inline);
   // Only plain options cross into the writer thread.
   const db: SqliteOptions = {};
   if (options.dataDir !== undefined) db.dataDir = options.dataDir;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock, SystemClock } from "../../../core/clock.js";
 import { silentLogger } from "../../../core/logger.js";
 import { FunctionPool, type PoolSpec } from "./pool.js";
+import { SpareWorkers } from "./spares.js";
 
 let root: string;
 const pools: FunctionPool[] = [];
@@ -150,5 +151,45 @@ describe("function runtime", () => {
     const out = await call(p);
     expect(out.failure?.errorMessage).toMatch(/Runtime exited with error: exit status 3$/);
     expect((await call(p)).failure?.errorMessage).toMatch(/exit status 3/);
+  });
+
+  describe("spare workers", () => {
+    const spares = new SpareWorkers(1);
+    afterAll(() => spares.stop());
+    const spec = (handler: string, extra: Partial<PoolSpec> = {}): PoolSpec => ({
+      codeRoot: root,
+      handler,
+      functionName: "adopted",
+      version: "$LATEST",
+      memoryMb: 128,
+      logGroupName: "/aws/lambda/adopted",
+      logStreamName: "2026/11/22/[$LATEST]0123456789abcdef0123456789abcdef",
+      timeoutSeconds: 30,
+      env: { AWS_REGION: "eu-west-1", GREETING: "adopted" },
+      ...extra,
+    });
+    const adopt = (s: PoolSpec): FunctionPool => {
+      const p = new FunctionPool(s, new SystemClock(), silentLogger(), 60_000, spares);
+      pools.push(p);
+      return p;
+    };
+
+    it("hands a cold start a blank worker that takes the function's configuration and environment only", async () => {
+      spares.warm(128);
+      await new Promise((r) => setTimeout(r, 300));
+      const out = await call(adopt(spec("app.echo")));
+      expect(JSON.parse(out.payload!)).toMatchObject({ name: "adopted", mem: "128", env: "adopted" });
+      expect(out.initMs).toBeDefined();
+      const leak = await call(adopt(spec("app.echo", { env: {} })));
+      expect(JSON.parse(leak.payload!)).not.toHaveProperty("env");
+    });
+
+    it("keeps a spare's heap limit: a 64 MB function adopts a 64 MB spare and fails alone when it runs out", async () => {
+      spares.warm(64);
+      await new Promise((r) => setTimeout(r, 300));
+      const out = await call(adopt(spec("app.hog", { memoryMb: 64 })));
+      expect(out.failure).toMatchObject({ errorType: "Runtime.ExitError" });
+      expect((await call(adopt(spec("app.echo")))).payload).toBeDefined();
+    }, 60_000);
   });
 });

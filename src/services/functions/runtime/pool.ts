@@ -9,10 +9,11 @@ import type { Worker } from "node:worker_threads";
 import type { Clock, Timer } from "../../../core/clock.js";
 import type { Failure } from "../../../core/errors.js";
 import type { Logger } from "../../../core/logger.js";
-import { siblingModule, spawnWorker } from "../../../core/threads.js";
+import { spawnWorker } from "../../../core/threads.js";
 import { exitFailure, responseTooLarge, timeoutFailure } from "./failures.js";
-import type { FromWorker, LogLevel, WorkerInit } from "./protocol.js";
+import type { FromWorker, InitRequest, LogLevel, WorkerInit } from "./protocol.js";
 import { LogTail } from "./log-tail.js";
+import { WORKER_ENTRY, type SpareWorkers } from "./spares.js";
 
 export interface PoolSpec extends WorkerInit {
   readonly timeoutSeconds: number;
@@ -67,6 +68,8 @@ export class FunctionPool {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly idleMs: number,
+    /** Blank workers a cold start may adopt. */
+    private readonly spares?: SpareWorkers,
   ) {}
 
   get size(): number {
@@ -150,13 +153,17 @@ export class FunctionPool {
       logGroupName: this.spec.logGroupName,
       logStreamName: this.spec.logStreamName,
     };
-    const worker = spawnWorker(siblingModule(import.meta.url, "worker-entry"), {
-      workerData: init,
-      env: { ...this.spec.env },
-      resourceLimits: { maxOldGenerationSizeMb: this.spec.memoryMb },
-      stdout: true,
-      stderr: true,
-    });
+    const spare = this.spares?.take(this.spec.memoryMb);
+    if (spare) spare.postMessage({ t: "init", init, env: { ...this.spec.env } } satisfies InitRequest);
+    const worker =
+      spare ??
+      spawnWorker(WORKER_ENTRY, {
+        workerData: init,
+        env: { ...this.spec.env },
+        resourceLimits: { maxOldGenerationSizeMb: this.spec.memoryMb },
+        stdout: true,
+        stderr: true,
+      });
     let onReady!: (r: { initMs: number } | { failure: Failure }) => void;
     const slot: Slot = { worker, ready: new Promise((r) => (onReady = r)), lastUsed: this.clock.now(), dead: false };
     this.slots.add(slot);

@@ -30,6 +30,18 @@ export interface InvokeRequest {
   readonly traceId?: string;
 }
 
+/** Adopts a spare worker for one function: its configuration and environment. */
+export interface InitRequest {
+  readonly t: "init";
+  readonly init: WorkerInit;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** A worker started as a spare waits for an InitRequest before it loads anything. */
+export interface SpareData {
+  readonly spare: true;
+}
+
 export type ToWorker = InvokeRequest;
 
 export type LogLevel = "INFO" | "WARN" | "ERROR" | "DEBUG" | "TRACE";

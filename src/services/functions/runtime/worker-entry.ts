@@ -4,15 +4,16 @@
  * rules for async, callback and plain handlers. A crash inside user code ends the
  * thread after reporting; the pool starts a fresh one, as Lambda restarts a sandbox.
  */
+import { once } from "node:events";
 import { parentPort, workerData } from "node:worker_threads";
 import { format } from "node:util";
 import type { Failure } from "../../../core/errors.js";
 import { toFailure } from "./failures.js";
 import { loadHandler, needsTypeScript, RuntimeError, type Handler } from "./handler-loader.js";
-import type { FromWorker, InvokeRequest, LogLevel, ToWorker, WorkerInit } from "./protocol.js";
+import type { FromWorker, InitRequest, InvokeRequest, LogLevel, SpareData, ToWorker, WorkerInit } from "./protocol.js";
 
 const port = parentPort;
-const init = workerData as WorkerInit;
+let init = workerData as WorkerInit;
 let current: string | null = null;
 const post = (m: FromWorker): void => port?.postMessage(m);
 
@@ -95,8 +96,18 @@ function failureOf(err: unknown): Failure {
   return toFailure(err instanceof Thrown ? err.value : err);
 }
 
+/** A spare waits blank until a pool adopts it, then takes the function's configuration and environment. */
+async function adopt(): Promise<void> {
+  if (!port || !(workerData as SpareData | null)?.spare) return;
+  const [msg] = (await once(port, "message")) as [InitRequest];
+  init = msg.init;
+  for (const k of Object.keys(process.env)) delete process.env[k];
+  Object.assign(process.env, msg.env);
+}
+
 async function main(): Promise<void> {
   if (!port) return;
+  await adopt();
   patchConsole();
   const started = performance.now();
   let handler: Handler | undefined;
