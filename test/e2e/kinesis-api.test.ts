@@ -147,8 +147,10 @@ describe("Kinesis API end to end", () => {
     const failure = JSON.parse(messages[0]?.Body ?? "{}") as { requestContext: { condition: string; approximateInvokeCount: number }; KinesisBatchInfo: { batchSize: number; streamArn: string } };
     expect(failure.requestContext).toMatchObject({ condition: "RetryAttemptsExhausted", approximateInvokeCount: 3 });
     expect(failure.KinesisBatchInfo).toMatchObject({ batchSize: 1, streamArn: `arn:aws:kinesis:${REGION}:000000000000:stream/${stream}` });
-    const succeeded = seen(out).filter((b) => !b.includes("poison")).flat();
-    expect([...new Set(succeeded)].sort()).toEqual(["ok-0", "ok-1", "ok-2", "ok-3", "ok-4", "ok-5", "ok-7", "ok-8", "ok-9"]);
+    // The halves after the poison record run once it is given up on, so they may come after the failure record.
+    const succeeded = (): string[] => [...new Set(seen(out).filter((b) => !b.includes("poison")).flat())].sort();
+    await eventually(() => (succeeded().length >= 9 ? true : undefined), 20_000);
+    expect(succeeded()).toEqual(["ok-0", "ok-1", "ok-2", "ok-3", "ok-4", "ok-5", "ok-7", "ok-8", "ok-9"]);
   }, 60_000);
 
   it("resumes after kill -9 from its checkpoints without re-delivering acknowledged batches", async () => {
