@@ -139,7 +139,7 @@ export async function updateMapping(d: MappingDeps, input: UpdateEventSourceMapp
     fnArn = functionArn(ref, ref.qualifier);
     const [taken] = await d.store.listMappings(ctx.accountId, { functionName: fnName, sourceArn: current.sourceArn }, null, 1);
     if (taken && taken.uuid !== current.uuid) {
-      throw new ResourceConflictException(`An event source mapping with SQS arn (" ${current.sourceArn} ") and function (" ${fnName} ") already exists. Please update or delete the existing mapping with UUID ${taken.uuid}`);
+      throw new ResourceConflictException(`An event source mapping with ${current.sourceKind === SourceKind.Sqs ? "SQS" : "Kinesis"} arn (" ${current.sourceArn} ") and function (" ${fnName} ") already exists. Please update or delete the existing mapping with UUID ${taken.uuid}`);
     }
   }
   const raw = { ...input } as unknown as Record<string, unknown>;

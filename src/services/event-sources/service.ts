@@ -126,7 +126,8 @@ export class MappingService implements Lifecycle {
 
   private pollerFor(m: MappingRecord): { start(): void; stop(): Promise<void> } {
     if (m.sourceKind === SourceKind.Sqs || !this.d.streams) return new SqsPoller(m, this.poller);
-    const ctx = { ...this.d.queues.defaultContext, accountId: m.account, region: m.region };
+    // The stream's own account reads it (a mapping may name another account's stream).
+    const ctx = { ...this.d.queues.defaultContext, accountId: m.sourceArn.split(":")[4] ?? m.account, region: m.region };
     const source = new KinesisShardSource(this.d.streams, m.sourceArn, ctx);
     return new StreamPoller(m, source, { ...this.poller, store: this.d.store });
   }

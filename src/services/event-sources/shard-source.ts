@@ -23,7 +23,16 @@ export interface Page {
   readonly next: string | null;
 }
 
+/** What the engine needs to know of the source as a whole. */
+export interface SourceInfo {
+  /** Changes when the source is deleted and created again (checkpoints of the old one do not apply). */
+  readonly generation: string;
+  /** How long records stay readable; records older than this are given up on. */
+  readonly retentionMs: number;
+}
+
 export interface ShardSource {
+  info(): Promise<SourceInfo>;
   shards(): Promise<SourceShard[]>;
   iterator(shardId: string, at: StartAt): Promise<string>;
   read(iterator: string, limit: number): Promise<Page>;
@@ -36,6 +45,14 @@ export class KinesisShardSource implements ShardSource {
     private readonly streamArn: string,
     private readonly ctx: CallContext,
   ) {}
+
+  async info(): Promise<SourceInfo> {
+    const out = (await this.streams.call("DescribeStreamSummary", { StreamARN: this.streamArn }, this.ctx)) as {
+      StreamDescriptionSummary: { StreamCreationTimestamp: Date; RetentionPeriodHours: number };
+    };
+    const d = out.StreamDescriptionSummary;
+    return { generation: String(d.StreamCreationTimestamp.getTime()), retentionMs: d.RetentionPeriodHours * 3_600_000 };
+  }
 
   async shards(): Promise<SourceShard[]> {
     const out: SourceShard[] = [];

@@ -27,6 +27,36 @@ export interface WorkerIo extends Pick<BatchIo, "giveUp"> {
 /** How often an idle shard is polled, as Lambda polls each shard once a second. */
 export const POLL_MS = 1_000;
 
+/** A batch's event must fit Lambda's 6 MB synchronous payload; this leaves room for the envelope. */
+const PAYLOAD_BUDGET = 6_000_000;
+/** The JSON around one record's data in Lambda's Kinesis event. */
+const RECORD_OVERHEAD = 600;
+
+/** Splits records into runs whose events fit the synchronous payload limit. */
+export function byPayload(records: readonly SourceRecord[]): SourceRecord[][] {
+  const out: SourceRecord[][] = [];
+  let run: SourceRecord[] = [];
+  let bytes = 0;
+  for (const r of records) {
+    const size = Math.ceil(r.data.length / 3) * 4 + r.partitionKey.length + RECORD_OVERHEAD;
+    if (run.length > 0 && bytes + size > PAYLOAD_BUDGET) {
+      out.push(run);
+      run = [];
+      bytes = 0;
+    }
+    run.push(r);
+    bytes += size;
+  }
+  if (run.length > 0) out.push(run);
+  return out;
+}
+
+/** The shard a worker reads and the key its checkpoint is saved under. */
+export interface ShardRef {
+  readonly shardId: string;
+  readonly key: string;
+}
+
 export interface WorkerDeps {
   readonly source: ShardSource;
   readonly store: MappingStore;
@@ -35,6 +65,8 @@ export interface WorkerDeps {
   readonly filter: CompiledFilter;
   readonly owner: string;
   readonly roleArn: string;
+  /** The source's retention: with MaximumRecordAgeInSeconds -1, records are retried until they expire. */
+  readonly retentionMs: number;
   /** Builds the BatchIo for a shard (invocation, failure destination). */
   io(shardId: string, signal: AbortSignal): WorkerIo;
 }
@@ -53,14 +85,20 @@ export class ShardWorker {
   private readonly ac = new AbortController();
   private running: Promise<void> = Promise.resolve();
 
+  private readonly shardId: string;
+  private readonly key: string;
+
   constructor(
     private readonly m: MappingRecord,
-    private readonly shardId: string,
+    shard: ShardRef,
     private position: string | null,
     private window: OpenWindow | null,
     private readonly initial: StartAt,
     private readonly d: WorkerDeps,
-  ) {}
+  ) {
+    this.shardId = shard.shardId;
+    this.key = shard.key;
+  }
 
   start(onExit: () => void): void {
     this.running = this.loop()
@@ -78,7 +116,7 @@ export class ShardWorker {
     return {
       bisect: s.BisectBatchOnFunctionError ?? false,
       maxRetries: s.MaximumRetryAttempts ?? -1,
-      maxAgeMs: (s.MaximumRecordAgeInSeconds ?? -1) < 0 ? -1 : (s.MaximumRecordAgeInSeconds ?? 0) * 1000,
+      maxAgeMs: (s.MaximumRecordAgeInSeconds ?? -1) < 0 ? this.d.retentionMs : (s.MaximumRecordAgeInSeconds ?? 0) * 1000,
       reportItemFailures: s.FunctionResponseTypes.includes("ReportBatchItemFailures"),
     };
   }
@@ -161,8 +199,17 @@ export class ShardWorker {
   private async handleGroups(keep: SourceRecord[]): Promise<boolean> {
     const groups = keep.length > 0 ? group(keep, this.m.settings.ParallelizationFactor ?? 1) : [];
     const io = this.batchIo();
-    const done = await Promise.all(groups.map((g) => runBatch(g, this.policy, io)));
-    return !done.includes(false);
+    const outcomes = await Promise.allSettled(groups.map((g) => this.runRuns(g, io)));
+    // Every group has stopped before a failure ends the worker, so none runs on behind it.
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+    if (failed) throw failed.reason;
+    return outcomes.every((o) => o.status === "fulfilled" && o.value);
+  }
+
+  /** A group's records as payload-sized batches, one after another. */
+  private async runRuns(records: SourceRecord[], io: BatchIo): Promise<boolean> {
+    for (const run of byPayload(records)) if (!(await runBatch(run, this.policy, io))) return false;
+    return true;
   }
 
   private get windowMs(): number {
@@ -181,7 +228,7 @@ export class ShardWorker {
           if (r.invoked && !r.functionError) state = stateFrom(r.payload);
         },
       );
-      if (!(await runBatch(seg.records, this.policy, io))) return false;
+      if (!(await this.runRuns(seg.records, io))) return false;
       this.window = { start: open.start, state };
     }
     return true;
@@ -210,7 +257,7 @@ export class ShardWorker {
   }
 
   private async save(done: boolean): Promise<boolean> {
-    const kept = await this.d.store.saveCheckpoint(this.m.uuid, this.shardId, this.d.owner, this.position, done, this.window);
+    const kept = await this.d.store.saveCheckpoint(this.m.uuid, this.key, this.d.owner, this.position, done, this.window);
     if (!kept) this.d.logger.warn({ mapping: this.m.uuid, shard: this.shardId }, "shard lease lost; another process took the shard");
     return kept;
   }

@@ -124,11 +124,18 @@ describe("runBatch: retries and record age", () => {
     expect(f.sleeps.filter((ms) => ms === 1_000)).toHaveLength(3);
   });
 
-  it("keeps retrying an invocation that could not be made, without counting it, until the records expire", async () => {
+  it("counts an invocation that could not be made (payload too large, function gone) as a failed attempt", async () => {
     const f = fakeIo(() => ({ invoked: false }));
-    expect(await runBatch(records(1), { ...POLICY, maxRetries: 0, maxAgeMs: 30_000 }, f.io)).toBe(true);
-    expect(f.calls.length).toBeGreaterThan(1);
-    expect(f.givenUp).toEqual([{ seqs: [seq(0)], condition: FailureCondition.RecordAge, last: null, count: 0 }]);
+    expect(await runBatch(records(1), { ...POLICY, maxRetries: 2, maxAgeMs: -1 }, f.io)).toBe(true);
+    expect(f.calls).toHaveLength(3);
+    expect(f.givenUp).toEqual([{ seqs: [seq(0)], condition: FailureCondition.RetriesExhausted, last: null, count: 0 }]);
+  });
+
+  it("bisects a batch that could not be invoked, as it bisects a failing one", async () => {
+    const f = fakeIo((part) => (part.length > 2 ? { invoked: false } : { invoked: true, requestId: "r" }));
+    expect(await runBatch(records(8), { ...POLICY, bisect: true, maxRetries: 0 }, f.io)).toBe(true);
+    expect(f.givenUp).toEqual([]);
+    expect(f.calls.filter((c) => c.seqs.length <= 2).flatMap((c) => c.seqs)).toEqual(Array.from({ length: 8 }, (_, i) => seq(i)));
   });
 });
 

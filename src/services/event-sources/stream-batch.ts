@@ -68,44 +68,53 @@ function tooOld(records: readonly SourceRecord[], p: BatchPolicy, now: number): 
 
 const backoff = (attempt: number): number => Math.min(100 * 2 ** attempt, 5_000);
 
-/** Runs `batch` until each record is done or given up on; false if stopped first. */
+/** Runs `batch` until each record is done or given up on; false if stopped before that. */
 export async function runBatch(batch: readonly SourceRecord[], p: BatchPolicy, io: BatchIo): Promise<boolean> {
   const pending: SourceRecord[][] = [[...batch]];
   while (pending.length > 0) {
     if (io.aborted()) return false;
-    let part = pending.shift() ?? [];
-    let retries = 0;
-    let invokes = 0;
-    // Records that expire after failed invocations are reported with the last one's outcome.
-    let last: InvokeResult | null = null;
-    for (;;) {
-      if (part.length === 0 || io.aborted()) break;
-      if (tooOld(part, p, io.now())) {
-        await io.giveUp(part, FailureCondition.RecordAge, last, invokes);
-        break;
-      }
-      const out = await io.invoke(part);
-      if (!out.invoked) {
-        await io.sleep(out.throttled ? 1_000 : backoff(retries));
-        continue;
-      }
+    if (!(await runPart(pending, p, io))) return false;
+  }
+  return true;
+}
+
+/** Takes the first part off `pending` and runs it to an end (done, split, or given up); false if stopped. */
+async function runPart(pending: SourceRecord[][], p: BatchPolicy, io: BatchIo): Promise<boolean> {
+  let part = pending.shift() ?? [];
+  let retries = 0;
+  let invokes = 0;
+  // Records that expire after failed invocations are reported with the last one's outcome.
+  let last: InvokeResult | null = null;
+  while (part.length > 0) {
+    if (io.aborted()) return false;
+    if (tooOld(part, p, io.now())) {
+      await io.giveUp(part, FailureCondition.RecordAge, last, invokes);
+      return true;
+    }
+    const out = await io.invoke(part);
+    if (!out.invoked && out.throttled) {
+      await io.sleep(1_000);
+      continue;
+    }
+    if (out.invoked) {
       invokes++;
       last = out;
-      const failedAt = out.functionError ? 0 : p.reportItemFailures ? firstFailure(out.payload, part) : null;
-      if (failedAt === null) break;
-      part = failedAt === "all" ? part : part.slice(failedAt);
-      if (p.bisect && part.length > 1) {
-        const half = Math.ceil(part.length / 2);
-        pending.unshift(part.slice(0, half), part.slice(half));
-        break;
-      }
-      retries++;
-      if (p.maxRetries >= 0 && retries > p.maxRetries) {
-        await io.giveUp(part, FailureCondition.RetriesExhausted, out, invokes);
-        break;
-      }
-      await io.sleep(backoff(retries));
     }
+    // An invocation that could not be made (payload too large, function gone) fails like an error.
+    const failedAt = !out.invoked || out.functionError ? 0 : p.reportItemFailures ? firstFailure(out.payload, part) : null;
+    if (failedAt === null) return true;
+    part = failedAt === "all" ? part : part.slice(failedAt);
+    if (p.bisect && part.length > 1) {
+      const half = Math.ceil(part.length / 2);
+      pending.unshift(part.slice(0, half), part.slice(half));
+      return true;
+    }
+    retries++;
+    if (p.maxRetries >= 0 && retries > p.maxRetries) {
+      await io.giveUp(part, FailureCondition.RetriesExhausted, last, invokes);
+      return true;
+    }
+    await io.sleep(backoff(retries));
   }
-  return !io.aborted();
+  return true;
 }

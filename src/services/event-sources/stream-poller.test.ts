@@ -170,6 +170,37 @@ exports.handler = async (event) => {
     expect(delivered(out).map((d) => (JSON.parse(d) as { i: number }).i)).toEqual([0, 2, 4]);
   });
 
+  it("starts a LATEST mapping at its creation even in shards made by an earlier reshard", async () => {
+    const id = ++n;
+    const stream = `late${id}`;
+    const out = join(h.dir, `late-${id}.jsonl`);
+    await h.platform.streams.call("CreateStream", { StreamName: stream, ShardCount: 1 });
+    await h.platform.streams.call("SplitShard", { StreamName: stream, ShardToSplit: "shardId-000000000000", NewStartingHashKey: String(1n << 127n) });
+    for (let i = 0; i < 5; i++) await h.platform.streams.call("PutRecord", { StreamName: stream, PartitionKey: `k${i}`, Data: Buffer.from(`before-${i}`) });
+    const root = h.code({ "index.js": HANDLER });
+    await h.platform.functions.deployFromDirectory(
+      { FunctionName: `late${id}`, Role: ROLE, Runtime: "nodejs20.x", Handler: "index.handler", Environment: { Variables: { OUT: out, MODE: "ok" } } },
+      { kind: "dir", path: root, sha256: "dir", size: 0 },
+    );
+    await h.platform.mappings.createEventSourceMapping({ FunctionName: `late${id}`, EventSourceArn: `arn:aws:kinesis:us-east-1:000000000000:stream/${stream}`, StartingPosition: "LATEST" });
+    for (let i = 0; i < 5; i++) await h.platform.streams.call("PutRecord", { StreamName: stream, PartitionKey: `k${i}`, Data: Buffer.from(`after-${i}`) });
+    await eventually(() => (delivered(out).length >= 5 ? true : undefined));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(delivered(out).sort()).toEqual(["after-0", "after-1", "after-2", "after-3", "after-4"]);
+  });
+
+  it("reads a stream deleted and created again from its start, not from the old checkpoints", async () => {
+    const { out, stream, put } = await setup(1, "ok", { BatchSize: 5 });
+    for (let i = 0; i < 5; i++) await put("k", `first-${i}`);
+    await eventually(() => (delivered(out).length >= 5 ? true : undefined));
+    await h.platform.streams.call("DeleteStream", { StreamName: stream });
+    await new Promise((r) => setTimeout(r, 10));
+    await h.platform.streams.call("CreateStream", { StreamName: stream, ShardCount: 1 });
+    for (let i = 0; i < 3; i++) await put("k", `second-${i}`);
+    await eventually(() => (delivered(out).length >= 8 ? true : undefined), 20_000);
+    expect(delivered(out).slice(5)).toEqual(["second-0", "second-1", "second-2"]);
+  }, 30_000);
+
   it("refuses settings Lambda refuses for streams", async () => {
     const arn = "arn:aws:kinesis:us-east-1:000000000000:stream/s1";
     const make = (extra: Record<string, unknown>) => h.platform.mappings.createEventSourceMapping({ FunctionName: "fn1", EventSourceArn: arn, StartingPosition: "LATEST", ...extra });

@@ -80,32 +80,38 @@ export class StreamPoller {
 
   private async scanOnce(): Promise<void> {
     if (!this.roleArn) this.roleArn = (await this.d.functions.getFunction({ FunctionName: this.m.functionArn }, this.ctx)).Configuration.Role;
+    const info = await this.source.info();
     const shards = await this.source.shards();
+    // Checkpoints are kept per incarnation of the source: a stream deleted and created
+    // again under the same name reuses shard ids, not positions.
+    const key = (shardId: string): string => `${shardId}@${info.generation}`;
     const checkpoints = new Map((await this.d.store.checkpoints(this.m.uuid)).map((c) => [c.shardId, c]));
     const present = new Set(shards.map((s) => s.id));
     for (const shard of shards) {
       if (this.stopped) return;
-      const cp = checkpoints.get(shard.id);
-      if (cp?.done) continue;
-      const ready = shard.parents.every((p) => !present.has(p) || checkpoints.get(p)?.done === true);
+      if (checkpoints.get(key(shard.id))?.done) continue;
+      const ready = shard.parents.every((p) => !present.has(p) || checkpoints.get(key(p))?.done === true);
       if (!ready) continue;
-      const lease = await this.d.store.leaseShard(this.m.uuid, shard.id, this.owner, this.d.clock.now(), this.d.clock.now() + LEASE_MS);
-      if (!lease || this.workers.has(shard.id)) continue;
-      this.startWorker(shard, lease);
+      const lease = await this.d.store.leaseShard(this.m.uuid, key(shard.id), this.owner, this.d.clock.now(), this.d.clock.now() + LEASE_MS);
+      if (!lease || this.workers.has(lease.shardId)) continue;
+      this.startWorker(shard, lease, this.startAt(), info.retentionMs);
     }
   }
 
-  private startAt(shard: SourceShard): StartAt {
-    // Children of shards this mapping read start at their beginning.
-    if (shard.parents.length > 0) return { type: "TRIM_HORIZON" };
+  /**
+   * Where a shard without a checkpoint starts: at the mapping's starting position, for
+   * children too. A child made after that moment holds only later records, so this reads
+   * it whole; one made before it (an earlier reshard) is not replayed from its start.
+   */
+  private startAt(): StartAt {
     const s = this.m.settings;
     if (s.StartingPosition === "TRIM_HORIZON") return { type: "TRIM_HORIZON" };
     if (s.StartingPosition === "AT_TIMESTAMP") return { type: "AT_TIMESTAMP", timestamp: (s.StartingPositionTimestamp ?? 0) * 1000 };
     return { type: "AT_TIMESTAMP", timestamp: this.m.createdAt ?? this.m.lastModified };
   }
 
-  private startWorker(shard: SourceShard, lease: ShardCheckpoint): void {
-    const worker = new ShardWorker(this.m, shard.id, lease.position, lease.window, this.startAt(shard), {
+  private startWorker(shard: SourceShard, lease: ShardCheckpoint, start: StartAt, retentionMs: number): void {
+    const worker = new ShardWorker(this.m, { shardId: shard.id, key: lease.shardId }, lease.position, lease.window, start, {
       source: this.source,
       store: this.d.store,
       clock: this.d.clock,
@@ -113,11 +119,12 @@ export class StreamPoller {
       filter: this.filter,
       owner: this.owner,
       roleArn: this.roleArn,
+      retentionMs,
       io: (shardId) => this.io(shardId),
     });
-    this.workers.set(shard.id, worker);
+    this.workers.set(lease.shardId, worker);
     worker.start(() => {
-      this.workers.delete(shard.id);
+      this.workers.delete(lease.shardId);
     });
   }
 
@@ -157,6 +164,11 @@ export class StreamPoller {
       shardId,
       streamArn: this.m.sourceArn,
     });
-    await this.d.queues.sendMessage({ QueueUrl: `/${q.account}/${q.name}`, MessageBody: JSON.stringify(body) }, { ...this.ctx, accountId: q.account });
+    try {
+      await this.d.queues.sendMessage({ QueueUrl: `/${q.account}/${q.name}`, MessageBody: JSON.stringify(body) }, { ...this.ctx, accountId: q.account });
+    } catch (err) {
+      // The records are given up on either way; a missing destination must not stall the shard.
+      this.d.logger.error({ err, mapping: this.m.uuid, shard: shardId, destination: dest }, "cannot send the stream failure record to the on-failure destination");
+    }
   }
 }

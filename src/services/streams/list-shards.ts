@@ -51,9 +51,9 @@ export async function listShards(d: StreamDeps, input: Input, ctx: CallContext):
     if (input["StreamName"] !== undefined || input["ExclusiveStartShardId"] !== undefined) {
       throw new InvalidArgumentException("NextToken and StreamName cannot be provided together.");
     }
-    const [name, index] = Buffer.from(token, "base64").toString("utf8").split("|");
-    if (!name || index === undefined || !/^\d+$/.test(index)) throw new InvalidArgumentException(`NextToken ${token} is invalid.`);
-    source = { StreamName: name };
+    const [arn, index] = Buffer.from(token, "base64").toString("utf8").split("|");
+    if (!arn || index === undefined || !/^\d+$/.test(index)) throw new InvalidArgumentException(`NextToken ${token} is invalid.`);
+    source = { StreamARN: arn };
     after = Number(index);
   }
   const stream = await requestedStream(d, source, ctx);
@@ -65,6 +65,6 @@ export async function listShards(d: StreamDeps, input: Input, ctx: CallContext):
   const page = shards.slice(0, max);
   const out: Output = { Shards: page.map(shardView) };
   const last = page[page.length - 1];
-  if (shards.length > max && last) out["NextToken"] = Buffer.from(`${stream.name}|${last.index}`, "utf8").toString("base64");
+  if (shards.length > max && last) out["NextToken"] = Buffer.from(`${stream.arn}|${last.index}`, "utf8").toString("base64");
   return out;
 }

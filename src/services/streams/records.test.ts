@@ -163,6 +163,31 @@ describe("iterators and GetRecords", () => {
   });
 });
 
+describe("closed shards and accounts", () => {
+  it("reports a closed shard drained when what remains in it is past retention but not yet trimmed", async () => {
+    const t = await streamHarness({ trimIntervalMs: 1_000_000_000 });
+    try {
+      await t.call("CreateStream", { StreamName: "c", ShardCount: 1 });
+      await t.call("PutRecord", { StreamName: "c", PartitionKey: "k", Data: Buffer.from("old") });
+      await t.call("SplitShard", { StreamName: "c", ShardToSplit: SHARD0, NewStartingHashKey: "1000" });
+      await t.clock.advance(25 * 3_600_000);
+      const it = (await t.call("GetShardIterator", { StreamName: "c", ShardId: SHARD0, ShardIteratorType: "TRIM_HORIZON" }))["ShardIterator"];
+      const page = (await t.call("GetRecords", { ShardIterator: it })) as unknown as Page;
+      expect(page.Records).toEqual([]);
+      expect(page.NextShardIterator).toBeUndefined();
+      expect(page.ChildShards?.map((c) => c.ShardId)).toEqual(["shardId-000000000001", "shardId-000000000002"]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("refuses an iterator presented by another account", async () => {
+    const it = await iterator(SHARD0, "TRIM_HORIZON");
+    const other = { accountId: "111111111111", region: "us-east-1", baseUrl: "http://127.0.0.1:4566" };
+    await expect(h.streams.call("GetRecords", { ShardIterator: it }, other)).rejects.toMatchObject({ code: "ResourceNotFoundException" });
+  });
+});
+
 describe("throughput limits", () => {
   it("throttles writes and reads per shard when enforced", async () => {
     const t = await streamHarness({ enforceThroughput: true });

@@ -166,8 +166,10 @@ function checkAge(issuedAt: number, now: number): void {
   );
 }
 
-export async function getRecords(d: RecordDeps, input: Input): Promise<Output> {
+export async function getRecords(d: RecordDeps, input: Input, ctx: CallContext): Promise<Output> {
   const it = decodeIterator(reqString(input, "ShardIterator", { max: 512 }));
+  // An iterator names its account; another account's caller cannot read with it.
+  if (it.account !== ctx.accountId) throw new ResourceNotFoundException(`Stream ${it.stream} under account ${ctx.accountId} not found.`);
   const limit = optInt(input, "Limit", 1, 10_000) ?? 10_000;
   const now = d.clock.now();
   checkAge(it.issuedAt, now);
@@ -180,7 +182,8 @@ export async function getRecords(d: RecordDeps, input: Input): Promise<Output> {
   const bytes = read.records.reduce((n, r) => n + r.data.length, 0);
   d.throughput.chargeRead(stream.id, it.shardIndex, bytes);
   const last = read.records[read.records.length - 1];
-  const next = last ? last.counter + 1 : it.counter;
+  // Nothing left to read in a closed shard (what remains is past retention): it is drained.
+  const next = last ? last.counter + 1 : read.endCounter !== null ? Math.max(it.counter, read.endCounter + 1) : it.counter;
   const out: Output = {
     Records: read.records.map((r) => ({ SequenceNumber: formatSequence(r.counter, it.shardIndex), ApproximateArrivalTimestamp: new Date(r.arrivedAt), Data: r.data, PartitionKey: r.partitionKey, ...(stream.encryption ? { EncryptionType: "KMS" } : {}) })),
     MillisBehindLatest: next >= read.nextCounter || !last ? 0 : Math.max(0, now - last.arrivedAt),

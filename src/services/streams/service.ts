@@ -66,7 +66,7 @@ export const STREAM_ACTIONS: Readonly<Record<string, Action>> = {
   PutRecord: records.putRecord,
   PutRecords: records.putRecords,
   GetShardIterator: records.getShardIterator,
-  GetRecords: (d, i) => records.getRecords(d, i),
+  GetRecords: records.getRecords,
   SplitShard: reshard.splitShard,
   MergeShards: reshard.mergeShards,
   UpdateShardCount: reshard.updateShardCount,

@@ -10,6 +10,7 @@ import type { NewMessage } from "../../services/queues/store.js";
 import { dropSchema, postgresTestUrl, randomSchema } from "../../testing/postgres.js";
 import { openStorage } from "../open.js";
 import type { Storage } from "../types.js";
+import { transaction } from "./database.js";
 import { migrations } from "./migrations.js";
 import { openPostgresStorage } from "./storage.js";
 
@@ -167,5 +168,29 @@ describe.skipIf(url === null)("PostgreSQL backend", () => {
 
   it("refuses a schema name it cannot quote safely", async () => {
     await expect(openPostgresStorage({ url: url!, schema: 'bad"; DROP SCHEMA public; --' })).rejects.toThrow(/invalid PostgreSQL schema name/);
+  });
+
+  it("keeps every transaction on its own reserved connection when BEGIN lands on a full pipeline", async () => {
+    // postgres.js 3.4.9's sql.begin loses its reservation at the pipeline boundary
+    // (porsager/postgres#1189); with max_pipeline 0 every BEGIN is at it (#1210). transaction() reserves first.
+    // max_pipeline is a driver option its type declarations leave out.
+    const options = { max: 2, max_pipeline: 0, onnotice: () => undefined };
+    const sql = postgres(url!, options as postgres.Options<Record<string, postgres.PostgresType>>);
+    try {
+      const plain = Array.from({ length: 200 }, (_, i) => sql`SELECT ${i}::int AS n`);
+      const txs = Array.from({ length: 60 }, (_, i) =>
+        transaction(sql as never, async (tx) => {
+          const [row] = await tx<{ inside: boolean }[]>`SELECT now() = statement_timestamp() AS inside`;
+          await tx`SELECT ${i}::int`;
+          return row?.inside === false;
+        }),
+      );
+      const results = await Promise.all([...txs, ...plain.map((q) => q.then(() => true))]);
+      expect(results.every(Boolean)).toBe(true);
+      const [open] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = '' AND state = 'idle in transaction' AND pid <> pg_backend_pid()`;
+      expect(open?.n).toBe(0);
+    } finally {
+      await sql.end({ timeout: 1 });
+    }
   });
 });

@@ -14,7 +14,8 @@ import type { PostgresOptions } from "./options.js";
 
 type Types = { bigint: number };
 export type Sql = postgres.Sql<Types>;
-export type Tx = postgres.TransactionSql<Types>;
+/** A connection reserved for one transaction (see `inTransaction`). */
+export type Tx = postgres.ReservedSql<Types>;
 /** Either the pool (a single statement is its own transaction) or an open transaction. */
 export type Conn = postgres.ISql<Types>;
 
@@ -51,7 +52,7 @@ export function connect(options: PostgresOptions): Sql {
 
 /** Creates the schema and applies every migration it has not seen yet. */
 export async function migrate(sql: Sql, schema: string): Promise<void> {
-  await sql.begin(async (tx) => {
+  await inTransaction(sql, async (tx) => {
     await tx`SELECT pg_advisory_xact_lock(hashtextextended(${"sluice.migrate:" + schema}, 0))`;
     await tx.unsafe(`CREATE SCHEMA IF NOT EXISTS "${checkSchema(schema)}"`);
     await tx`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -74,11 +75,36 @@ function retryable(err: unknown): boolean {
   return err instanceof postgres.PostgresError && RETRYABLE.has(err.code);
 }
 
+/**
+ * One transaction on a connection reserved before BEGIN is sent. postgres.js 3.4.9's
+ * `sql.begin` can write BEGIN without reserving its connection when BEGIN fills the
+ * connection's pipeline (porsager/postgres#1189, #823): the call fails with
+ * UNSAFE_TRANSACTION and the server is left inside a transaction that unrelated queries
+ * then join. Reserving first closes that gap.
+ */
+async function inTransaction<T>(sql: Sql, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const tx = await sql.reserve();
+  try {
+    await tx`BEGIN`;
+    let result: T;
+    try {
+      result = await fn(tx);
+    } catch (err) {
+      await tx`ROLLBACK`.catch(() => undefined);
+      throw err;
+    }
+    await tx`COMMIT`;
+    return result;
+  } finally {
+    tx.release();
+  }
+}
+
 /** Runs `fn` in one transaction, again (with a short random pause) if it was chosen as a deadlock victim. */
 export async function transaction<T>(sql: Sql, fn: (tx: Tx) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return (await sql.begin((tx) => fn(tx))) as T;
+      return await inTransaction(sql, fn);
     } catch (err) {
       if (attempt >= ATTEMPTS || !retryable(err)) throw err;
       await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));

@@ -10,6 +10,8 @@ import type { PostgresOptions } from "./options.js";
 import { PostgresQueueStore } from "./queues.js";
 import { PostgresStreamStore } from "./streams.js";
 import { StorageKind, type Storage } from "../types.js";
+import { silentLogger } from "../../core/logger.js";
+import { VacuumKeeper } from "./vacuum.js";
 
 export async function openPostgresStorage(options: PostgresOptions): Promise<Storage> {
   const schema = checkSchema(options.schema ?? DEFAULT_SCHEMA);
@@ -19,6 +21,8 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
     const notifier = new Notifier(sql, `sluice:${schema}:queues`);
     await notifier.start();
     const queues = new PostgresQueueStore(sql, notifier);
+    const vacuum = new VacuumKeeper(sql, options.vacuumIntervalMs ?? 5_000, options.logger ?? silentLogger());
+    await vacuum.start();
     return {
       kind: StorageKind.Postgres,
       queues,
@@ -26,6 +30,7 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
       mappings: new PostgresMappingStore(sql),
       streams: new PostgresStreamStore(sql),
       async close() {
+        await vacuum.stop();
         await queues.close();
         // Lets statements under way finish (up to five seconds) before closing connections.
         await sql.end({ timeout: 5 });
