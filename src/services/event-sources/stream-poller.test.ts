@@ -177,6 +177,8 @@ exports.handler = async (event) => {
     await h.platform.streams.call("CreateStream", { StreamName: stream, ShardCount: 1 });
     await h.platform.streams.call("SplitShard", { StreamName: stream, ShardToSplit: "shardId-000000000000", NewStartingHashKey: String(1n << 127n) });
     for (let i = 0; i < 5; i++) await h.platform.streams.call("PutRecord", { StreamName: stream, PartitionKey: `k${i}`, Data: Buffer.from(`before-${i}`) });
+    // LATEST includes records that arrive in the millisecond the mapping is created.
+    await new Promise((r) => setTimeout(r, 20));
     const root = h.code({ "index.js": HANDLER });
     await h.platform.functions.deployFromDirectory(
       { FunctionName: `late${id}`, Role: ROLE, Runtime: "nodejs20.x", Handler: "index.handler", Environment: { Variables: { OUT: out, MODE: "ok" } } },
