@@ -67,13 +67,28 @@ function loopback(url: string): string {
 
 /** A short description of what is there, for `sluice dev`. */
 export async function summary(platform: Platform): Promise<string> {
+  const lines = [...(await queueLines(platform)), ...(await streamLines(platform))];
+  return lines.length ? lines.join("\n") : "  no queues or streams yet";
+}
+
+async function queueLines(platform: Platform): Promise<string[]> {
   const { QueueUrls = [] } = await platform.queues.listQueues({});
-  if (!QueueUrls.length) return "  no queues yet";
   const lines: string[] = [];
   for (const url of QueueUrls.slice(0, 20)) {
     const { Attributes = {} } = await platform.queues.getQueueAttributes({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages"] });
     lines.push(`  ${url}  (${Attributes["ApproximateNumberOfMessages"] ?? 0} visible)`);
   }
-  if (QueueUrls.length > 20) lines.push(`  … and ${QueueUrls.length - 20} more`);
-  return lines.join("\n");
+  if (QueueUrls.length > 20) lines.push(`  … and ${QueueUrls.length - 20} more queues`);
+  return lines;
+}
+
+async function streamLines(platform: Platform): Promise<string[]> {
+  const out = (await platform.streams.call("ListStreams", { Limit: 21 })) as { StreamSummaries: { StreamARN: string }[] };
+  const lines: string[] = [];
+  for (const s of out.StreamSummaries.slice(0, 20)) {
+    const d = (await platform.streams.call("DescribeStreamSummary", { StreamARN: s.StreamARN })) as { StreamDescriptionSummary: { OpenShardCount: number } };
+    lines.push(`  ${s.StreamARN}  (${d.StreamDescriptionSummary.OpenShardCount} open shards)`);
+  }
+  if (out.StreamSummaries.length > 20) lines.push("  … and more streams");
+  return lines;
 }
