@@ -30,6 +30,33 @@ describe("dead-letter queues", () => {
   });
   afterEach(async () => h.close());
 
+  it("in one receive, moves the messages past maxReceiveCount and delivers the others in order", async () => {
+    const poison = await h.queues.sendMessage({ QueueUrl: src, MessageBody: "poison-a" });
+    await h.queues.sendMessage({ QueueUrl: src, MessageBody: "poison-b" });
+    for (let i = 0; i < 2; i++) {
+      expect((await h.queues.receiveMessage({ QueueUrl: src, MaxNumberOfMessages: 10 })).Messages).toHaveLength(2);
+      await h.clock.advance(10_000);
+    }
+    for (let i = 0; i < 4; i++) await h.queues.sendMessage({ QueueUrl: src, MessageBody: `fresh-${i}` });
+    const got = (await h.queues.receiveMessage({ QueueUrl: src, MaxNumberOfMessages: 10 })).Messages ?? [];
+    expect(got.map((m) => m.Body)).toEqual(["fresh-0", "fresh-1", "fresh-2", "fresh-3"]);
+    expect(await depth(h, dlq)).toBe(2);
+    const moved = (await h.queues.receiveMessage({ QueueUrl: dlq, MaxNumberOfMessages: 10 })).Messages ?? [];
+    expect(moved.map((m) => m.MessageId)).toContain(poison.MessageId);
+  });
+
+  it("in one receive, drops the messages past retention and delivers the fresh ones", async () => {
+    await h.queues.setQueueAttributes({ QueueUrl: src, Attributes: { MessageRetentionPeriod: "60" } });
+    await h.queues.sendMessage({ QueueUrl: src, MessageBody: "stale-a" });
+    await h.queues.sendMessage({ QueueUrl: src, MessageBody: "stale-b" });
+    await h.clock.advance(59_000);
+    await h.queues.sendMessage({ QueueUrl: src, MessageBody: "fresh" });
+    await h.clock.advance(2_000);
+    const got = (await h.queues.receiveMessage({ QueueUrl: src, MaxNumberOfMessages: 10 })).Messages ?? [];
+    expect(got.map((m) => m.Body)).toEqual(["fresh"]);
+    expect(await depth(h, src)).toBe(0);
+  });
+
   it("moves a message on the receive that exceeds maxReceiveCount", async () => {
     const sent = await h.queues.sendMessage({ QueueUrl: src, MessageBody: "poison" });
     for (let i = 0; i < 2; i++) {

@@ -20,29 +20,7 @@ import type {
 import { stmt, type Db } from "./database.js";
 import { queueExists, queueFifo, refreshGroup, touchGroup } from "./queue-ops.js";
 import { messageFromRow } from "../rows.js";
-
-interface MessageRow {
-  seq: number;
-  message_id: string;
-  body: string;
-  attrs: string | null;
-  sys_attrs: string | null;
-  md5_body: string;
-  md5_attrs: string | null;
-  md5_sys: string | null;
-  sender_id: string;
-  sent_at: number;
-  enqueued_at: number;
-  visible_at: number;
-  receive_count: number;
-  first_receive_at: number | null;
-  group_id: string | null;
-  dedup_id: string | null;
-  source_arn: string | null;
-}
-
-const COLS = `seq, message_id, body, attrs, sys_attrs, md5_body, md5_attrs, md5_sys, sender_id, sent_at,
-  enqueued_at, visible_at, receive_count, first_receive_at, group_id, dedup_id, source_arn`;
+import { COLS, perCount, rowFromValues, type MessageRow } from "./message-row.js";
 
 const toMessage = messageFromRow;
 
@@ -55,6 +33,9 @@ const INSERT_COLS = `(queue_id, message_id, body, attrs, sys_attrs, md5_body, md
   sender_id, sent_at, enqueued_at, visible_at, receive_count, first_receive_at, group_id, dedup_id, source_arn)`;
 const ROW = `(${marks(17)})`;
 const INSERT = `INSERT INTO messages ${INSERT_COLS} VALUES ${ROW}`;
+const insertRows = perCount(
+  (n) => `INSERT INTO messages ${INSERT_COLS} VALUES ${Array.from({ length: n }, () => ROW).join(", ")} RETURNING seq`,
+);
 
 function newRow(queueId: number, m: NewMessage, now: number): unknown[] {
   return [queueId, m.messageId, m.body, m.attrs, m.sysAttrs, m.md5Body, m.md5Attrs, m.md5Sys, m.senderId, now, now,
@@ -72,9 +53,10 @@ function insertMany(db: Db, queueId: number, messages: readonly NewMessage[], no
   const out: SentMessage[] = [];
   for (let i = 0; i < messages.length; i += 10) {
     const chunk = messages.slice(i, i + 10);
-    const rows = stmt(db, `INSERT INTO messages ${INSERT_COLS} VALUES ${chunk.map(() => ROW).join(", ")} RETURNING seq`)
-      .all(chunk.flatMap((m) => newRow(queueId, m, now))) as { seq: number }[];
-    chunk.forEach((m, j) => out.push({ messageId: m.messageId, seq: rows[j]?.seq ?? 0, duplicate: false }));
+    const params: unknown[] = [];
+    for (const m of chunk) params.push(...newRow(queueId, m, now));
+    const seqs = stmt(db, insertRows(chunk.length)).pluck().all(params) as number[];
+    chunk.forEach((m, j) => out.push({ messageId: m.messageId, seq: seqs[j] ?? 0, duplicate: false }));
   }
   return out;
 }
@@ -185,7 +167,44 @@ function claim(db: Db, p: Pass, rows: MessageRow[]): void {
   }
 }
 
+const claimCleanSql = perCount(
+  (n) => `UPDATE messages SET visible_at = ?, receive_count = receive_count + 1,
+  first_receive_at = COALESCE(first_receive_at, ?), received_at = ?
+  WHERE seq IN (${marks(n)}) AND enqueued_at > ? AND receive_count < ? RETURNING ${COLS}`,
+);
+
+/**
+ * The common case in one UPDATE … RETURNING: claims the first visible rows that need
+ * neither expiry nor dead-lettering, leaving those untouched for `consider`. The
+ * covering-index SELECT fixes the delivery order (visible_at, then seq), which
+ * RETURNING does not keep. Returns whether every candidate was claimed, in which case
+ * nothing visible is left for `consider` to look at.
+ */
+function claimClean(db: Db, p: Pass): boolean {
+  const { a } = p;
+  const seqs = stmt(db, "SELECT seq FROM messages WHERE queue_id = ? AND visible_at <= ? ORDER BY visible_at LIMIT ?")
+    .pluck()
+    .all(a.queueId, a.now, a.max) as number[];
+  if (!seqs.length) return true;
+  const rows = stmt(db, claimCleanSql(seqs.length))
+    .raw()
+    .all(a.now + a.visibilityMs, a.now, a.now, ...seqs, a.now - a.retentionMs,
+      p.redrive?.maxReceiveCount ?? Number.MAX_SAFE_INTEGER) as unknown[][];
+  const bySeq = new Map(rows.map((v) => [v[0] as number, rowFromValues(v)]));
+  for (const seq of seqs) {
+    const row = bySeq.get(seq);
+    if (!row) continue;
+    p.taken.add(seq);
+    p.out.push(toMessage(row));
+  }
+  return rows.length === seqs.length;
+}
+
 function receiveStandard(db: Db, p: Pass): void {
+  // A queue that is its own dead-letter queue re-finds what it moves until the round
+  // cap; only the general loop reproduces exactly where that stops.
+  const selfRedrive = p.redrive?.dlqId === p.a.queueId;
+  if (!selfRedrive && claimClean(db, p)) return;
   // Rounds continue while rows disappear (expired or dead-lettered) and others may follow.
   for (let round = 0; round < 50 && p.out.length < p.a.max; round++) {
     const rows = stmt(
@@ -280,17 +299,20 @@ function receiveMessages(db: Db, args: ReceiveArgs): Received | null {
   return { messages: p.out, moved: p.moved, expired: p.expired };
 }
 
+const deleteLookupSql = perCount(
+  // "+queue_id" keeps SQLite on the primary key instead of scanning the queue's index.
+  (n) => `SELECT seq, receive_count, visible_at, group_id FROM messages WHERE +queue_id = ? AND seq IN (${marks(n)})`,
+);
+const deleteSql = perCount((n) => `DELETE FROM messages WHERE seq IN (${marks(n)})`);
+
 function deleteMessages(db: Db, a: DeleteArgs): DeleteOutcome[] | null {
   const fifo = queueFifo(db, a.queueId);
   if (fifo === null) return null;
   const found = new Map<number, { receive_count: number; visible_at: number; group_id: string | null }>();
   for (let i = 0; i < a.entries.length; i += 100) {
     const seqs = a.entries.slice(i, i + 100).map((e) => e.seq);
-    const rows = stmt(
-      db,
-      // "+queue_id" keeps SQLite on the primary key instead of scanning the queue's index.
-      `SELECT seq, receive_count, visible_at, group_id FROM messages WHERE +queue_id = ? AND seq IN (${marks(seqs.length)})`,
-    ).all(a.queueId, ...seqs) as { seq: number; receive_count: number; visible_at: number; group_id: string | null }[];
+    const rows = stmt(db, deleteLookupSql(seqs.length)).all(a.queueId, ...seqs) as
+      { seq: number; receive_count: number; visible_at: number; group_id: string | null }[];
     for (const r of rows) found.set(r.seq, r);
   }
   const doomed = new Set<number>();
@@ -306,7 +328,7 @@ function deleteMessages(db: Db, a: DeleteArgs): DeleteOutcome[] | null {
   const seqs = [...doomed];
   for (let i = 0; i < seqs.length; i += 100) {
     const chunk = seqs.slice(i, i + 100);
-    stmt(db, `DELETE FROM messages WHERE seq IN (${marks(chunk.length)})`).run(...chunk);
+    stmt(db, deleteSql(chunk.length)).run(...chunk);
   }
   for (const g of groups) refreshGroup(db, a.queueId, g);
   return out;
