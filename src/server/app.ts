@@ -72,12 +72,33 @@ function send(res: HttpResponse, w: WireResponse): void {
   res.end(w.body);
 }
 
-function isJson(req: WireRequest): boolean {
-  return !!req.headers["x-amz-target"];
+/** The AWS protocol a request speaks, known from its path and headers before its body is read. */
+type Protocol = "lambda" | "kinesis" | "sqs-json" | "sqs-query";
+
+function protocolOf(rawPath: string, headers: HttpRequest["headers"]): Protocol {
+  if (isLambdaPath(rawPath)) return "lambda";
+  const target = headers["x-amz-target"];
+  if (typeof target !== "string" || !target) return "sqs-query";
+  return isKinesisTarget(target) ? "kinesis" : "sqs-json";
 }
 
-function errorResponse(req: WireRequest | undefined, err: ServiceError, id: string): WireResponse {
-  return req && !isJson(req) ? queryError(err, id) : jsonError(err, id);
+function bodyLimit(protocol: Protocol, method: string, rawPath: string, limit: number): number {
+  if (protocol === "lambda") return lambdaBodyLimit(method, rawPath, limit);
+  return protocol === "kinesis" ? Math.max(limit, KINESIS_BODY_LIMIT) : limit;
+}
+
+/** An error in the caller's protocol, even when it happened before the body was read. */
+function errorFor(protocol: Protocol, req: HttpRequest, err: ServiceError, id: string, rawPath: string): WireResponse {
+  switch (protocol) {
+    case "lambda":
+      return lambdaError(err, id, { method: req.method ?? "GET", rawPath });
+    case "kinesis":
+      return kinesisError(err, kinesisFormat(req.headers), id);
+    case "sqs-json":
+      return jsonError(err, id);
+    case "sqs-query":
+      return queryError(err, id);
+  }
 }
 
 /** Query-protocol parameters: the query string, then a form-encoded body. */
@@ -115,28 +136,23 @@ export function createApp(o: AppOptions): App {
     const id = requestId();
     const method = req.method ?? "GET";
     const rawPath = (req.url ?? "/").split("?")[0] ?? "/";
-    const lambda = isLambdaPath(rawPath);
-    const target = req.headers["x-amz-target"];
-    const kinesis = isKinesisTarget(typeof target === "string" ? target : undefined);
+    const protocol = protocolOf(rawPath, req.headers);
     const abort = new AbortController();
     const onClose = (): void => {
       if (!res.writableEnded) abort.abort();
     };
     res.on("close", onClose);
     waits.add(abort);
-    let wire: WireRequest | undefined;
     try {
       // readBody needs only the headers and the body stream, which HTTP/2 requests have too.
-      const max = lambda ? lambdaBodyLimit(method, rawPath, limit) : kinesis ? Math.max(limit, KINESIS_BODY_LIMIT) : limit;
-      const body = await readBody(req as IncomingMessage, max);
-      wire = toWire(req, body);
+      const body = await readBody(req as IncomingMessage, bodyLimit(protocol, method, rawPath, limit));
+      const wire = toWire(req, body);
       const caller = verifySigV4(wire, o.credentials, o.platform.clock.now());
       send(res, await dispatch(wire, caller, abort.signal, id));
     } catch (err) {
       const known = err instanceof ServiceError ? err : new InternalError();
       if (!(err instanceof ServiceError)) o.logger.error({ err, requestId: id }, "request failed");
-      if (kinesis) send(res, kinesisError(known, kinesisFormat(req.headers), id));
-      else send(res, lambda ? lambdaError(known, id, { method, rawPath }) : errorResponse(wire, known, id));
+      send(res, errorFor(protocol, req, known, id, rawPath));
     } finally {
       waits.delete(abort);
       res.off("close", onClose);

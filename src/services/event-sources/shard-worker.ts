@@ -189,7 +189,8 @@ export class ShardWorker {
 
   private async handle(records: SourceRecord[]): Promise<boolean> {
     const arn = this.m.sourceArn;
-    const keep = records.filter((r) => this.d.filter.matches(recordView("kinesis", kinesisRecord(r, this.shardId, arn, this.d.roleArn))));
+    // Building each record's event just to match it is skipped when nothing filters.
+    const keep = this.d.filter.filterCount === 0 ? records : records.filter((r) => this.d.filter.matches(recordView("kinesis", kinesisRecord(r, this.shardId, arn, this.d.roleArn))));
     const ok = this.windowMs > 0 ? await this.handleWindowed(keep) : await this.handleGroups(keep);
     if (!ok) return false;
     this.position = records[records.length - 1]?.sequenceNumber ?? this.position;

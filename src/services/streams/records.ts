@@ -49,10 +49,21 @@ function parseEntry(e: Input, path: string): Parsed {
   return { partitionKey, data, explicitHashKey: explicit, hashKey };
 }
 
-function shardFor(stream: StreamRecord, key: bigint): ShardRecord {
-  const shard = openShards(stream).find((s) => contains({ start: BigInt(s.hashStart), end: BigInt(s.hashEnd) }, key));
+interface OpenRange {
+  readonly index: number;
+  readonly start: bigint;
+  readonly end: bigint;
+}
+
+/** The stream's open shards with their ranges parsed, once per request rather than per record. */
+function openRanges(stream: StreamRecord): OpenRange[] {
+  return openShards(stream).map((s) => ({ index: s.index, start: BigInt(s.hashStart), end: BigInt(s.hashEnd) }));
+}
+
+function shardFor(stream: StreamRecord, ranges: readonly OpenRange[], key: bigint): number {
+  const shard = ranges.find((r) => contains(r, key));
   if (!shard) throw new Error(`stream ${stream.name}: no open shard holds hash key ${key}`);
-  return shard;
+  return shard.index;
 }
 
 type Slot = { shard: number; error?: undefined } | { shard: number; error: PutRecordsResultEntry };
@@ -64,16 +75,19 @@ function throttled(stream: StreamRecord, shard: number): PutRecordsResultEntry {
   };
 }
 
-/** Appends the entries, re-planning if a reshard closed a shard in between. */
+/**
+ * Appends the entries, re-planning if a reshard closed a shard in between. Each entry is
+ * admitted against its shard's write limit once; a re-plan keeps that decision.
+ */
 async function append(d: RecordDeps, input: Input, ctx: CallContext, entries: Parsed[]): Promise<{ stream: StreamRecord; slots: Slot[]; counters: number[] }> {
   const ref = streamRef(input, ctx);
+  let admitted: boolean[] | undefined;
   for (let attempt = 0; ; attempt++) {
     const stream = await findStream(d, ref);
-    const slots: Slot[] = entries.map((e) => {
-      const shard = shardFor(stream, e.hashKey).index;
-      const bytes = e.data.length + Buffer.byteLength(e.partitionKey);
-      return d.throughput.admitWrite(stream.id, shard, bytes) ? { shard } : { shard, error: throttled(stream, shard) };
-    });
+    const ranges = openRanges(stream);
+    const shards = entries.map((e) => shardFor(stream, ranges, e.hashKey));
+    admitted ??= entries.map((e, i) => d.throughput.admitWrite(stream.id, shards[i] ?? 0, e.data.length + Buffer.byteLength(e.partitionKey)));
+    const slots: Slot[] = shards.map((shard, i) => (admitted?.[i] ? { shard } : { shard, error: throttled(stream, shard) }));
     const writes: RecordEntry[] = [];
     entries.forEach((e, i) => {
       const slot = slots[i];

@@ -3,24 +3,12 @@
  * hot message paths cheap: raw-mode rows and SQL texts built once per parameter count.
  */
 
-export interface MessageRow {
-  seq: number;
-  message_id: string;
-  body: string;
-  attrs: string | null;
-  sys_attrs: string | null;
-  md5_body: string;
-  md5_attrs: string | null;
-  md5_sys: string | null;
-  sender_id: string;
-  sent_at: number;
+import type { StoredMessageRow } from "../rows.js";
+
+/** The shared message columns, plus the two the embedded store's hot paths read. */
+export interface MessageRow extends StoredMessageRow {
   enqueued_at: number;
   visible_at: number;
-  receive_count: number;
-  first_receive_at: number | null;
-  group_id: string | null;
-  dedup_id: string | null;
-  source_arn: string | null;
 }
 
 export const COLS = `seq, message_id, body, attrs, sys_attrs, md5_body, md5_attrs, md5_sys, sender_id, sent_at,
