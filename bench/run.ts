@@ -13,6 +13,8 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   "sqs-api": () => import("./sqs-api.js"),
   functions: () => import("./functions.js"),
   streams: () => import("./streams.js"),
+  buckets: () => import("./buckets.js"),
+  tables: () => import("./tables.js"),
 };
 
 async function list(): Promise<void> {

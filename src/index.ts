@@ -1,6 +1,6 @@
 /** Sluice's public TypeScript API. */
 export { createPlatform, type Platform, type PlatformOptions } from "./platform.js";
-export { defineApp, type AppDefinition, type FunctionDefinition, type MappingDefinition, type QueueDefinition } from "./app/define.js";
+export { defineApp, type AppDefinition, type BucketDefinition, type FunctionDefinition, type MappingDefinition, type QueueDefinition, type TableDefinition } from "./app/define.js";
 export { applyApp, type ApplyResult } from "./app/apply.js";
 export { loadApp } from "./app/load.js";
 export { FunctionService } from "./services/functions/service.js";
@@ -15,3 +15,7 @@ export type * from "./services/queues/types.js";
 export * as QueueErrors from "./services/queues/errors.js";
 export type { QueueServiceOptions } from "./services/queues/config.js";
 export type { Storage } from "./storage/types.js";
+export { BucketService, type BucketServiceOptions } from "./services/buckets/service.js";
+export type { S3Context } from "./services/buckets/deps.js";
+export type * from "./services/buckets/types.js";
+export * as BucketErrors from "./services/buckets/errors.js";

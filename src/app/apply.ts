@@ -1,32 +1,20 @@
 /**
  * Makes the platform match an app definition: creates what is missing, updates what
  * differs, and deletes what an earlier version of the config created and this one no
- * longer declares. Resources the config creates carry the tag `sluice:app`; nothing
- * else is ever deleted.
+ * longer declares. Queues and functions the config creates carry the tag `sluice:app`;
+ * nothing else is ever deleted. Tables and buckets are created and updated but never
+ * deleted (apply-tables.ts): they hold data.
  */
 import { resolve } from "node:path";
 import type { Platform } from "../platform.js";
 import type { CallContext } from "../services/queues/types.js";
+import { OWNER_TAG, queueArn, type ApplyCtx as Ctx, type ApplyResult } from "./apply-context.js";
+import { applyMappings } from "./apply-mappings.js";
+import { applyBucket, applyTable } from "./apply-tables.js";
 import { directoryFingerprint } from "./code-hash.js";
-import type { AppDefinition, FunctionDefinition, MappingDefinition, QueueDefinition } from "./define.js";
+import type { AppDefinition, FunctionDefinition, QueueDefinition } from "./define.js";
 
-export const OWNER_TAG = "sluice:app";
-
-export interface ApplyResult {
-  readonly created: string[];
-  readonly updated: string[];
-  readonly deleted: string[];
-}
-
-interface Ctx {
-  readonly p: Platform;
-  readonly ctx: CallContext;
-  readonly baseDir: string;
-  readonly owner: string;
-  readonly out: ApplyResult;
-}
-
-const queueArn = (c: Ctx, name: string): string => `arn:aws:sqs:${c.ctx.region}:${c.ctx.accountId}:${name}`;
+export { OWNER_TAG, type ApplyResult } from "./apply-context.js";
 
 function desiredAttributes(c: Ctx, q: QueueDefinition): Record<string, string> {
   const attrs: Record<string, string> = { ...(q.attributes ?? {}) };
@@ -105,48 +93,6 @@ async function applyFunction(c: Ctx, name: string, f: FunctionDefinition): Promi
   }
 }
 
-function mappingSettings(m: MappingDefinition): Record<string, unknown> {
-  return {
-    BatchSize: m.batchSize ?? 10,
-    MaximumBatchingWindowInSeconds: m.batchWindowSeconds ?? 0,
-    FunctionResponseTypes: m.reportBatchItemFailures ? ["ReportBatchItemFailures"] : [],
-    ...(m.filters?.length ? { FilterCriteria: { Filters: m.filters.map((f) => ({ Pattern: JSON.stringify(f) })) } } : {}),
-    ...(m.maxConcurrency !== undefined ? { ScalingConfig: { MaximumConcurrency: m.maxConcurrency } } : {}),
-  };
-}
-
-async function applyMappings(c: Ctx, app: AppDefinition, owned: Set<string>): Promise<void> {
-  const { EventSourceMappings: existing } = await c.p.mappings.listEventSourceMappings({ MaxItems: 10_000 }, c.ctx);
-  const keep = new Set<string>();
-  for (const m of app.mappings ?? []) {
-    const arn = queueArn(c, m.queue);
-    const found = existing.find((e) => e.EventSourceArn === arn && e.FunctionArn.split(":")[6] === m.function);
-    const settings = mappingSettings(m);
-    if (found) {
-      keep.add(found.UUID);
-      const enabled = m.enabled ?? true;
-      const current = { BatchSize: found.BatchSize, MaximumBatchingWindowInSeconds: found.MaximumBatchingWindowInSeconds, FunctionResponseTypes: found.FunctionResponseTypes, FilterCriteria: found.FilterCriteria, ScalingConfig: found.ScalingConfig };
-      const wanted = { FilterCriteria: undefined, ScalingConfig: undefined, ...settings };
-      if (JSON.stringify(current) === JSON.stringify(wanted) && (found.State === "Enabled") === enabled) continue;
-      // Removing a filter or a concurrency cap takes an explicit empty value.
-      const clear = { ...(found.FilterCriteria && !settings["FilterCriteria"] ? { FilterCriteria: { Filters: [] } } : {}), ...(found.ScalingConfig && !settings["ScalingConfig"] ? { ScalingConfig: {} } : {}) };
-      await c.p.mappings.updateEventSourceMapping({ UUID: found.UUID, ...clear, ...settings, Enabled: enabled }, c.ctx);
-      c.out.updated.push(`mapping ${m.queue} → ${m.function}`);
-    } else {
-      const made = await c.p.mappings.createEventSourceMapping({ FunctionName: m.function, EventSourceArn: arn, Enabled: m.enabled ?? true, ...settings }, c.ctx);
-      keep.add(made.UUID);
-      c.out.created.push(`mapping ${m.queue} → ${m.function}`);
-    }
-  }
-  for (const e of existing) {
-    const fn = e.FunctionArn.split(":")[6] ?? "";
-    if (owned.has(fn) && !keep.has(e.UUID)) {
-      await c.p.mappings.deleteEventSourceMapping({ UUID: e.UUID }, c.ctx);
-      c.out.deleted.push(`mapping ${e.EventSourceArn.split(":")[5] ?? ""} → ${fn}`);
-    }
-  }
-}
-
 async function prune(c: Ctx, app: AppDefinition): Promise<Set<string>> {
   const ownedFunctions = new Set(Object.keys(app.functions ?? {}));
   for (const f of (await c.p.functions.listFunctions({}, c.ctx)).Functions) {
@@ -175,6 +121,8 @@ export async function applyApp(p: Platform, app: AppDefinition, baseDir: string,
   const queues = app.queues ?? {};
   for (const name of queueOrder(queues)) await applyQueue(c, name, queues[name] ?? {});
   for (const [name, f] of Object.entries(app.functions ?? {})) await applyFunction(c, name, f);
+  for (const [name, t] of Object.entries(app.tables ?? {})) await applyTable(c, name, t);
+  for (const [name, b] of Object.entries(app.buckets ?? {})) await applyBucket(c, name, b);
   const owned = await prune(c, app);
   await applyMappings(c, app, owned);
   return c.out;

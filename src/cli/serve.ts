@@ -67,8 +67,8 @@ function loopback(url: string): string {
 
 /** A short description of what is there, for `sluice dev`. */
 export async function summary(platform: Platform): Promise<string> {
-  const lines = [...(await queueLines(platform)), ...(await streamLines(platform))];
-  return lines.length ? lines.join("\n") : "  no queues or streams yet";
+  const lines = [...(await queueLines(platform)), ...(await streamLines(platform)), ...(await tableLines(platform)), ...(await bucketLines(platform))];
+  return lines.length ? lines.join("\n") : "  no queues, streams, tables or buckets yet";
 }
 
 async function queueLines(platform: Platform): Promise<string[]> {
@@ -90,5 +90,24 @@ async function streamLines(platform: Platform): Promise<string[]> {
     lines.push(`  ${s.StreamARN}  (${d.StreamDescriptionSummary.OpenShardCount} open shards)`);
   }
   if (out.StreamSummaries.length > 20) lines.push("  … and more streams");
+  return lines;
+}
+
+async function tableLines(platform: Platform): Promise<string[]> {
+  const { TableNames } = (await platform.tables.call("ListTables", { Limit: 21 })) as { TableNames: string[] };
+  const lines: string[] = [];
+  for (const name of TableNames.slice(0, 20)) {
+    const { Table } = (await platform.tables.call("DescribeTable", { TableName: name })) as { Table: { StreamSpecification?: { StreamViewType: string } } };
+    lines.push(`  table ${name}${Table.StreamSpecification ? `  (stream ${Table.StreamSpecification.StreamViewType})` : ""}`);
+  }
+  if (TableNames.length > 20) lines.push("  … and more tables");
+  return lines;
+}
+
+async function bucketLines(platform: Platform): Promise<string[]> {
+  const ctx = platform.queues.defaultContext;
+  const buckets = await platform.buckets.listBuckets({ accountId: ctx.accountId, region: ctx.region, principal: "sluice", requestId: "summary", sourceIp: "127.0.0.1" });
+  const lines = buckets.slice(0, 20).map((b) => `  s3://${b.name}${b.notification?.targets.length ? `  (${b.notification.targets.length} notification targets)` : ""}`);
+  if (buckets.length > 20) lines.push(`  … and ${buckets.length - 20} more buckets`);
   return lines;
 }

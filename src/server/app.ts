@@ -11,6 +11,7 @@ import { requestId } from "../core/ids.js";
 import type { Logger } from "../core/logger.js";
 import type { Platform } from "../platform.js";
 import type { CallContext } from "../services/queues/types.js";
+import { DYNAMODB_BODY_LIMIT, dynamoDbError, handleDynamoDb, isDynamoDbTarget } from "../wire/dynamodb/index.js";
 import { handleKinesis, isKinesisTarget, KINESIS_BODY_LIMIT, kinesisError, kinesisFormat } from "../wire/kinesis/index.js";
 import { handleLambda, isLambdaPath, lambdaBodyLimit, lambdaError } from "../wire/lambda/index.js";
 import { handleSqsJson, jsonError } from "../wire/sqs/json.js";
@@ -18,6 +19,7 @@ import { handleSqsQuery, queryError } from "../wire/sqs/query.js";
 import { verifySigV4, type CredentialStore } from "../wire/sigv4.js";
 import type { Caller, WireRequest, WireResponse } from "../wire/types.js";
 import { readBody } from "./body.js";
+import { isS3Request, serveS3 } from "./s3.js";
 
 export interface AppOptions {
   readonly platform: Platform;
@@ -73,17 +75,19 @@ function send(res: HttpResponse, w: WireResponse): void {
 }
 
 /** The AWS protocol a request speaks, known from its path and headers before its body is read. */
-type Protocol = "lambda" | "kinesis" | "sqs-json" | "sqs-query";
+type Protocol = "lambda" | "kinesis" | "dynamodb" | "sqs-json" | "sqs-query";
 
 function protocolOf(rawPath: string, headers: HttpRequest["headers"]): Protocol {
   if (isLambdaPath(rawPath)) return "lambda";
   const target = headers["x-amz-target"];
   if (typeof target !== "string" || !target) return "sqs-query";
+  if (isDynamoDbTarget(target)) return "dynamodb";
   return isKinesisTarget(target) ? "kinesis" : "sqs-json";
 }
 
 function bodyLimit(protocol: Protocol, method: string, rawPath: string, limit: number): number {
   if (protocol === "lambda") return lambdaBodyLimit(method, rawPath, limit);
+  if (protocol === "dynamodb") return Math.max(limit, DYNAMODB_BODY_LIMIT);
   return protocol === "kinesis" ? Math.max(limit, KINESIS_BODY_LIMIT) : limit;
 }
 
@@ -94,6 +98,8 @@ function errorFor(protocol: Protocol, req: HttpRequest, err: ServiceError, id: s
       return lambdaError(err, id, { method: req.method ?? "GET", rawPath });
     case "kinesis":
       return kinesisError(err, kinesisFormat(req.headers), id);
+    case "dynamodb":
+      return dynamoDbError(err, id);
     case "sqs-json":
       return jsonError(err, id);
     case "sqs-query":
@@ -128,6 +134,7 @@ export function createApp(o: AppOptions): App {
     const target = wire.headers["x-amz-target"];
     if (target?.startsWith("AmazonSQS.")) return handleSqsJson(o.platform.queues, target, wire.body, ctx, signal, id);
     if (target && isKinesisTarget(target)) return handleKinesis(o.platform.streams, target, wire, ctx, id);
+    if (target && isDynamoDbTarget(target)) return handleDynamoDb(o.platform.tables, target, wire, ctx, id);
     if (target) throw new ServiceError("InvalidAction", `The target ${target} is not served by this endpoint.`);
     return handleSqsQuery(o.platform.queues, formParams(wire), pathQueue(wire, base), ctx, signal, id);
   }
@@ -160,7 +167,9 @@ export function createApp(o: AppOptions): App {
   }
 
   function handle(req: HttpRequest, res: HttpResponse): void {
-    const path = (req.url ?? "/").split("?")[0];
+    // A signed S3 request for a bucket named "health" or "metrics" is S3's, not ours.
+    const s3 = isS3Request(req);
+    const path = s3 ? undefined : (req.url ?? "/").split("?")[0];
     if (req.method === "GET" && path === "/health") {
       send(res, { status: 200, headers: { "content-type": "application/json" }, body: '{"status":"ok"}' });
       return;
@@ -170,7 +179,9 @@ export function createApp(o: AppOptions): App {
       return;
     }
     inFlight++;
-    void serveAws(req, res).finally(() => inFlight--);
+    // S3 bodies stream instead of being buffered, so S3 is served on its own path.
+    const serving = s3 ? serveS3(o, req, res) : serveAws(req, res);
+    void serving.finally(() => inFlight--);
   }
 
   return {

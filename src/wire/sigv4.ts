@@ -209,6 +209,52 @@ function signingKey(secret: string, p: Parsed): Buffer {
 
 /** The verified caller of a signed request; throws the AWS error otherwise. */
 export function verifySigV4(req: WireRequest, store: CredentialStore, now: number): Caller {
+  return verifyWith(req, store, now, (p) => payloadHashes(req, p)).caller;
+}
+
+/** A verified S3 request whose body has not been read yet, and what its payload must satisfy. */
+export interface StreamingVerified {
+  readonly caller: Caller;
+  /**
+   * The payload hash the signature covers: a SHA-256 (hex) the body must still match,
+   * `UNSIGNED-PAYLOAD`, or a `STREAMING-…` mode whose chunks carry their own signatures.
+   */
+  readonly payloadHash: string;
+  /** What chunk signatures are checked with (the chain starts at the request's signature). */
+  readonly signing: { readonly key: Buffer; readonly amzDate: string; readonly scope: string; readonly seed: string };
+}
+
+const EMPTY_SHA256 = sha256Hex("");
+
+/**
+ * Verifies an S3 request from its headers alone, so its body can stream: the signature
+ * covers the declared `x-amz-content-sha256`, and the caller checks the body against it
+ * (or the chunk signatures) as it reads it.
+ */
+export function verifySigV4Streaming(req: WireRequest, store: CredentialStore, now: number): StreamingVerified {
+  const declared = req.headers["x-amz-content-sha256"];
+  if (declared !== undefined && !/^[0-9a-f]{64}$/.test(declared) && !declared.startsWith("STREAMING-") && declared !== "UNSIGNED-PAYLOAD") {
+    throw new ContentSha256Mismatch("x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or a valid sha256 value.");
+  }
+  // A presigned URL (as @aws-sdk/s3-request-presigner makes them) signs UNSIGNED-PAYLOAD, possibly named in the query.
+  const presignedHash = parseQuery(req.rawQuery).find(([k]) => k === "X-Amz-Content-Sha256")?.[1];
+  const v = verifyWith(req, store, now, (p) => {
+    if (declared) return [declared];
+    if (!p.presigned) return [EMPTY_SHA256];
+    return presignedHash ? [presignedHash] : ["UNSIGNED-PAYLOAD", EMPTY_SHA256];
+  });
+  return { caller: v.caller, payloadHash: v.hash, signing: { key: v.key, amzDate: v.p.amzDate, scope: v.scope, seed: v.p.signature } };
+}
+
+interface Verified {
+  readonly caller: Caller;
+  readonly p: Parsed;
+  readonly key: Buffer;
+  readonly scope: string;
+  readonly hash: string;
+}
+
+function verifyWith(req: WireRequest, store: CredentialStore, now: number, hashesOf: (p: Parsed) => string[]): Verified {
   const auth = req.headers["authorization"];
   const pairs = parseQuery(req.rawQuery);
   let p: Parsed;
@@ -228,13 +274,14 @@ export function verifySigV4(req: WireRequest, store: CredentialStore, now: numbe
   const key = signingKey(cred.secretAccessKey, p);
   const scope = `${p.date}/${p.region}/${p.service}/aws4_request`;
   const given = Buffer.from(p.signature, "hex");
-  for (const hash of payloadHashes(req, p)) {
+  for (const hash of hashesOf(p)) {
     for (const path of canonicalPaths(req.rawPath)) {
       const canonical = [req.method.toUpperCase(), path, query, headers, p.signedHeaders.join(";"), hash].join("\n");
       const toSign = [ALGORITHM, p.amzDate, scope, sha256Hex(canonical)].join("\n");
       const expected = createHmac("sha256", key).update(toSign, "utf8").digest();
       if (given.length === expected.length && timingSafeEqual(given, expected)) {
-        return { accessKeyId: cred.accessKeyId, accountId: cred.accountId, region: p.region, service: p.service };
+        const caller = { accessKeyId: cred.accessKeyId, accountId: cred.accountId, region: p.region, service: p.service };
+        return { caller, p, key, scope, hash };
       }
     }
   }

@@ -11,8 +11,10 @@ import { parseQueueArn } from "../queues/names.js";
 import type { QueueService } from "../queues/service.js";
 import type { CallContext } from "../queues/types.js";
 import type { StreamService } from "../streams/service.js";
+import type { TableService } from "../tables/service.js";
 import { sourceKind, sqsSettings } from "./settings.js";
 import { streamSettings } from "./stream-settings.js";
+import { parseTableStreamArn } from "./table-source.js";
 import { SourceKind, type MappingRecord, type MappingStore } from "./store.js";
 import type { CreateEventSourceMappingInput, EventSourceMappingConfiguration, ListEventSourceMappingsInput, UpdateEventSourceMappingInput } from "./types.js";
 
@@ -22,6 +24,8 @@ export interface MappingDeps {
   readonly queues: QueueService;
   /** Absent when the platform serves no streams. */
   readonly streams?: StreamService;
+  /** Absent when the platform serves no tables (needed for DynamoDB stream sources). */
+  readonly tables?: TableService;
   readonly clock: Clock;
   /** Called after a mapping changes so the engine can (re)start or stop its pollers. */
   readonly changed: (uuid: string) => void;
@@ -60,13 +64,32 @@ async function checkStream(d: MappingDeps, arn: string, ctx: CallContext): Promi
   }
 }
 
+async function checkTableStream(d: MappingDeps, arn: string, ctx: CallContext): Promise<void> {
+  if (!d.tables) throw new InvalidParameterValueException(`Unsupported event source type for ARN ${arn}.`);
+  // The table's own account reads its stream (a mapping may name another account's table).
+  const account = parseTableStreamArn(arn)?.account ?? ctx.accountId;
+  try {
+    await d.tables.callStreams("DescribeStream", { StreamArn: arn }, { ...ctx, accountId: account });
+  } catch {
+    throw new InvalidParameterValueException(`Stream not found: ${arn}`);
+  }
+}
+
 /** The settings for a source of `kind`, validated against the source itself. */
 async function settingsFor(d: MappingDeps, kind: SourceKind, arn: string, raw: Record<string, unknown>, ctx: CallContext, base?: MappingRecord["settings"]): Promise<MappingRecord["settings"]> {
-  if (kind === SourceKind.Kinesis) {
-    await checkStream(d, arn, ctx);
-    return streamSettings(raw, base);
+  if (kind === SourceKind.Kinesis || kind === SourceKind.DynamoDb) {
+    await (kind === SourceKind.Kinesis ? checkStream(d, arn, ctx) : checkTableStream(d, arn, ctx));
+    return streamSettings(raw, { kind, arn }, base);
   }
   return sqsSettings(raw, await queueIsFifo(d, arn, ctx), base);
+}
+
+/** Lambda's conflict for a second mapping of one source to one function (its SQS wording differs from the streams'). */
+function alreadyExists(kind: SourceKind, arn: string, fn: string, uuid: string): ResourceConflictException {
+  if (kind === SourceKind.Sqs) {
+    return new ResourceConflictException(`An event source mapping with SQS arn (" ${arn} ") and function (" ${fn} ") already exists. Please update or delete the existing mapping with UUID ${uuid}`);
+  }
+  return new ResourceConflictException(`The event source arn (" ${arn} ") and function (" ${fn} ") provided mapping already exists. Please update or delete the existing mapping with UUID ${uuid}`);
 }
 
 export async function createMapping(d: MappingDeps, input: CreateEventSourceMappingInput, ctx: CallContext): Promise<EventSourceMappingConfiguration> {
@@ -75,7 +98,7 @@ export async function createMapping(d: MappingDeps, input: CreateEventSourceMapp
   const arn = input.EventSourceArn;
   if (typeof arn !== "string" || !arn) throw validationError(null, "eventSourceArn", "Member must not be null");
   const kind = sourceKind(arn);
-  if (kind !== SourceKind.Sqs && kind !== SourceKind.Kinesis) throw new InvalidParameterValueException(`Unsupported event source type for ARN ${arn}; Sluice maps from SQS queues and Kinesis streams so far.`);
+  if (kind === null) throw new InvalidParameterValueException(`Unsupported event source type for ARN ${arn}; Sluice maps from SQS queues, Kinesis streams and DynamoDB table streams.`);
   const settings = await settingsFor(d, kind, arn, input as unknown as Record<string, unknown>, ctx);
   const enabled = input.Enabled ?? true;
   const record: MappingRecord = {
@@ -95,11 +118,7 @@ export async function createMapping(d: MappingDeps, input: CreateEventSourceMapp
     createdAt: d.clock.now(),
   };
   const out = await d.store.createMapping(record);
-  if ("exists" in out) {
-    throw new ResourceConflictException(
-      `An event source mapping with ${kind === SourceKind.Sqs ? "SQS" : "Kinesis"} arn (" ${arn} ") and function (" ${ref.name} ") already exists. Please update or delete the existing mapping with UUID ${out.exists}`,
-    );
-  }
+  if ("exists" in out) throw alreadyExists(kind, arn, ref.name, out.exists);
   d.changed(record.uuid);
   return describe(out, enabled ? "Creating" : "Disabled");
 }
@@ -138,9 +157,7 @@ export async function updateMapping(d: MappingDeps, input: UpdateEventSourceMapp
     fnName = ref.name;
     fnArn = functionArn(ref, ref.qualifier);
     const [taken] = await d.store.listMappings(ctx.accountId, { functionName: fnName, sourceArn: current.sourceArn }, null, 1);
-    if (taken && taken.uuid !== current.uuid) {
-      throw new ResourceConflictException(`An event source mapping with ${current.sourceKind === SourceKind.Sqs ? "SQS" : "Kinesis"} arn (" ${current.sourceArn} ") and function (" ${fnName} ") already exists. Please update or delete the existing mapping with UUID ${taken.uuid}`);
-    }
+    if (taken && taken.uuid !== current.uuid) throw alreadyExists(current.sourceKind, current.sourceArn, fnName, taken.uuid);
   }
   const raw = { ...input } as unknown as Record<string, unknown>;
   delete raw["UUID"];

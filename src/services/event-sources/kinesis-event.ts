@@ -1,12 +1,10 @@
-/** Lambda's Kinesis event record and its stream failure record for on-failure destinations. */
-
-export interface SourceRecord {
-  readonly sequenceNumber: string;
-  readonly partitionKey: string;
-  readonly data: Buffer;
-  /** Epoch milliseconds. */
-  readonly arrivedAt: number;
-}
+/**
+ * Lambda's Kinesis event format: the event record (`kinesis` with the base64 data, the
+ * partition key and sequence number), filters matched against `kinesis` with `data`
+ * decoded, and the failure record's `KinesisBatchInfo`.
+ */
+import { recordView } from "./filter.js";
+import { failureEnvelope, type FailureContext, type RecordContext, type SourceRecord, type StreamEventFormat } from "./stream-event.js";
 
 export interface KinesisRecord {
   kinesis: { kinesisSchemaVersion: "1.0"; partitionKey: string; sequenceNumber: string; data: string; approximateArrivalTimestamp: number };
@@ -38,31 +36,12 @@ export function kinesisRecord(r: SourceRecord, shardId: string, streamArn: strin
   };
 }
 
-export const FailureCondition = { RetriesExhausted: "RetryAttemptsExhausted", RecordAge: "RecordAgeExceeded" } as const;
-export type FailureCondition = (typeof FailureCondition)[keyof typeof FailureCondition];
-
-export interface FailureContext {
-  readonly requestId: string;
-  readonly functionArn: string;
-  readonly condition: FailureCondition;
-  readonly invokeCount: number;
-  /** The last invocation's outcome, when there was one. */
-  readonly functionError?: string;
-  readonly statusCode?: number;
-  readonly now: number;
-  readonly shardId: string;
-  readonly streamArn: string;
-}
-
-/** The record Lambda sends to a stream mapping's on-failure destination (batch info, not the data). */
+/** The record Lambda sends to a Kinesis mapping's on-failure destination (batch info, not the data). */
 export function streamFailureRecord(batch: readonly SourceRecord[], c: FailureContext): Record<string, unknown> {
   const first = batch[0];
   const last = batch[batch.length - 1];
   return {
-    requestContext: { requestId: c.requestId, functionArn: c.functionArn, condition: c.condition, approximateInvokeCount: c.invokeCount },
-    responseContext: { statusCode: c.statusCode ?? 200, executedVersion: "$LATEST", functionError: c.functionError ?? "" },
-    version: "1.0",
-    timestamp: new Date(c.now).toISOString(),
+    ...failureEnvelope(c),
     KinesisBatchInfo: {
       shardId: c.shardId,
       startSequenceNumber: first?.sequenceNumber ?? "",
@@ -74,3 +53,15 @@ export function streamFailureRecord(batch: readonly SourceRecord[], c: FailureCo
     },
   };
 }
+
+/** The JSON around one record's data in the event. */
+const RECORD_OVERHEAD = 600;
+
+export const kinesisFormat: StreamEventFormat = {
+  filterSource: "kinesis",
+  record: (r: SourceRecord, c: RecordContext) => kinesisRecord(r, c.shardId, c.sourceArn, c.roleArn),
+  filterView: (r: SourceRecord, c: RecordContext) => recordView("kinesis", kinesisRecord(r, c.shardId, c.sourceArn, c.roleArn)),
+  failureRecord: streamFailureRecord,
+  // The data travels base64-encoded.
+  size: (r: SourceRecord) => Math.ceil(r.data.length / 3) * 4 + r.partitionKey.length + RECORD_OVERHEAD,
+};

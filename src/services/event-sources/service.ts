@@ -1,7 +1,7 @@
 /**
  * Event source mappings with Lambda's behaviour. `MappingService` is the API (one method
  * per Lambda mapping action) and runs the mappings. Terms: a *mapping* connects a source
- * (an SQS queue or a Kinesis stream) to a function; it is *Enabled* or *Disabled*; an
+ * (an SQS queue, a Kinesis stream or a DynamoDB table's stream) to a function; it is *Enabled* or *Disabled*; an
  * enabled mapping's *poller* reads *batches* from the source, filters them, invokes the
  * function and deletes (queues) or *checkpoints* (streams) what succeeded. Every process
  * runs every enabled mapping (receives are safe to share; stream shards are *leased* to
@@ -15,10 +15,14 @@ import type { FunctionService } from "../functions/service.js";
 import type { QueueService } from "../queues/service.js";
 import type { CallContext } from "../queues/types.js";
 import type { StreamService } from "../streams/service.js";
+import type { TableService } from "../tables/service.js";
 import * as control from "./control.js";
+import { dynamodbFormat } from "./dynamodb-event.js";
+import { kinesisFormat } from "./kinesis-event.js";
 import { KinesisShardSource } from "./shard-source.js";
 import { SqsPoller, type PollerDeps } from "./sqs-poller.js";
 import { StreamPoller } from "./stream-poller.js";
+import { TableShardSource } from "./table-source.js";
 import { SourceKind, type MappingRecord, type MappingStore } from "./store.js";
 import type * as T from "./types.js";
 
@@ -28,6 +32,8 @@ export interface MappingServiceDeps {
   readonly queues: QueueService;
   /** Needed for mappings from Kinesis streams. */
   readonly streams?: StreamService;
+  /** Needed for mappings from DynamoDB table streams. */
+  readonly tables?: TableService;
   readonly clock: Clock;
   /** @default a silent logger */
   readonly logger?: Logger;
@@ -52,7 +58,7 @@ export class MappingService implements Lifecycle {
 
   constructor(private readonly d: MappingServiceDeps) {
     const logger = (d.logger ?? silentLogger()).child({ component: "event-sources" });
-    this.control = { store: d.store, functions: d.functions, queues: d.queues, ...(d.streams ? { streams: d.streams } : {}), clock: d.clock, changed: () => void this.sync() };
+    this.control = { store: d.store, functions: d.functions, queues: d.queues, ...(d.streams ? { streams: d.streams } : {}), ...(d.tables ? { tables: d.tables } : {}), clock: d.clock, changed: () => void this.sync() };
     this.poller = {
       queues: d.queues,
       functions: d.functions,
@@ -121,15 +127,23 @@ export class MappingService implements Lifecycle {
   }
 
   private runnable(m: MappingRecord): boolean {
-    return m.sourceKind === SourceKind.Sqs || (m.sourceKind === SourceKind.Kinesis && this.d.streams !== undefined);
+    switch (m.sourceKind) {
+      case SourceKind.Sqs:
+        return true;
+      case SourceKind.Kinesis:
+        return this.d.streams !== undefined;
+      case SourceKind.DynamoDb:
+        return this.d.tables !== undefined;
+    }
   }
 
   private pollerFor(m: MappingRecord): { start(): void; stop(): Promise<void> } {
-    if (m.sourceKind === SourceKind.Sqs || !this.d.streams) return new SqsPoller(m, this.poller);
-    // The stream's own account reads it (a mapping may name another account's stream).
+    const deps = { ...this.poller, store: this.d.store };
+    // The source's own account reads it (a mapping may name another account's stream).
     const ctx = { ...this.d.queues.defaultContext, accountId: m.sourceArn.split(":")[4] ?? m.account, region: m.region };
-    const source = new KinesisShardSource(this.d.streams, m.sourceArn, ctx);
-    return new StreamPoller(m, source, { ...this.poller, store: this.d.store });
+    if (m.sourceKind === SourceKind.Kinesis && this.d.streams) return new StreamPoller(m, new KinesisShardSource(this.d.streams, m.sourceArn, ctx), kinesisFormat, deps);
+    if (m.sourceKind === SourceKind.DynamoDb && this.d.tables) return new StreamPoller(m, new TableShardSource(this.d.tables.internals, m.sourceArn), dynamodbFormat, deps);
+    return new SqsPoller(m, this.poller);
   }
 
   private arm(): void {

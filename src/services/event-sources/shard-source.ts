@@ -1,11 +1,11 @@
 /**
  * What the stream mapping engine reads: shards with their parents, iterators and pages
- * of records. Kinesis streams implement it here; table change streams implement the
- * same interface, so both share one engine.
+ * of records. Kinesis streams implement it here; DynamoDB table streams in
+ * table-source.ts, so both share one engine.
  */
 import type { CallContext } from "../queues/types.js";
 import type { StreamService } from "../streams/service.js";
-import type { SourceRecord } from "./kinesis-event.js";
+import type { SourceRecord } from "./stream-event.js";
 
 export interface SourceShard {
   readonly id: string;

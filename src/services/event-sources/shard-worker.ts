@@ -12,10 +12,9 @@ import { createHash } from "node:crypto";
 import type { Clock } from "../../core/clock.js";
 import type { Logger } from "../../core/logger.js";
 import type { CompiledFilter } from "./filter.js";
-import { recordView } from "./filter.js";
-import { kinesisRecord, type SourceRecord } from "./kinesis-event.js";
 import type { ShardSource, StartAt } from "./shard-source.js";
 import { runBatch, type BatchIo, type BatchPolicy, type InvokeResult } from "./stream-batch.js";
+import type { SourceRecord, StreamEventFormat } from "./stream-event.js";
 import type { MappingRecord, MappingStore } from "./store.js";
 import { segments, stateFrom, windowFields, type OpenWindow } from "./tumbling.js";
 
@@ -29,16 +28,14 @@ export const POLL_MS = 1_000;
 
 /** A batch's event must fit Lambda's 6 MB synchronous payload; this leaves room for the envelope. */
 const PAYLOAD_BUDGET = 6_000_000;
-/** The JSON around one record's data in Lambda's Kinesis event. */
-const RECORD_OVERHEAD = 600;
 
-/** Splits records into runs whose events fit the synchronous payload limit. */
-export function byPayload(records: readonly SourceRecord[]): SourceRecord[][] {
+/** Splits records into runs whose events (records `sizeOf` bytes each) fit the synchronous payload limit. */
+export function byPayload(records: readonly SourceRecord[], sizeOf: (r: SourceRecord) => number): SourceRecord[][] {
   const out: SourceRecord[][] = [];
   let run: SourceRecord[] = [];
   let bytes = 0;
   for (const r of records) {
-    const size = Math.ceil(r.data.length / 3) * 4 + r.partitionKey.length + RECORD_OVERHEAD;
+    const size = sizeOf(r);
     if (run.length > 0 && bytes + size > PAYLOAD_BUDGET) {
       out.push(run);
       run = [];
@@ -63,6 +60,8 @@ export interface WorkerDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly filter: CompiledFilter;
+  /** The source's event format (the filters match its view of each record). */
+  readonly format: StreamEventFormat;
   readonly owner: string;
   readonly roleArn: string;
   /** The source's retention: with MaximumRecordAgeInSeconds -1, records are retried until they expire. */
@@ -188,9 +187,9 @@ export class ShardWorker {
   }
 
   private async handle(records: SourceRecord[]): Promise<boolean> {
-    const arn = this.m.sourceArn;
+    const at = { shardId: this.shardId, sourceArn: this.m.sourceArn, roleArn: this.d.roleArn };
     // Building each record's event just to match it is skipped when nothing filters.
-    const keep = this.d.filter.filterCount === 0 ? records : records.filter((r) => this.d.filter.matches(recordView("kinesis", kinesisRecord(r, this.shardId, arn, this.d.roleArn))));
+    const keep = this.d.filter.filterCount === 0 ? records : records.filter((r) => this.d.filter.matches(this.d.format.filterView(r, at)));
     const ok = this.windowMs > 0 ? await this.handleWindowed(keep) : await this.handleGroups(keep);
     if (!ok) return false;
     this.position = records[records.length - 1]?.sequenceNumber ?? this.position;
@@ -209,7 +208,7 @@ export class ShardWorker {
 
   /** A group's records as payload-sized batches, one after another. */
   private async runRuns(records: SourceRecord[], io: BatchIo): Promise<boolean> {
-    for (const run of byPayload(records)) if (!(await runBatch(run, this.policy, io))) return false;
+    for (const run of byPayload(records, this.d.format.size)) if (!(await runBatch(run, this.policy, io))) return false;
     return true;
   }
 

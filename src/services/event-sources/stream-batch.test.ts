@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FailureCondition, type SourceRecord } from "./kinesis-event.js";
+import { FailureCondition, type SourceRecord } from "./stream-event.js";
 import { firstFailure, runBatch, type BatchIo, type BatchPolicy, type InvokeResult } from "./stream-batch.js";
 
 const T0 = 1_700_000_000_000;

@@ -7,7 +7,7 @@
  * number count as done and the rest is retried. Records given up on go to the
  * on-failure destination as one failure record per batch, and the shard moves on.
  */
-import { FailureCondition, type SourceRecord } from "./kinesis-event.js";
+import { FailureCondition, type SourceRecord } from "./stream-event.js";
 
 export interface BatchPolicy {
   readonly bisect: boolean;

@@ -4,7 +4,8 @@
  * starts only after its parents drain, so records of one key stay in order across
  * resharding). Leases let several processes share a mapping: each shard is read by
  * one process at a time, and a shard whose holder died is taken over when its lease
- * expires.
+ * expires. The source (a ShardSource) and its event format (a StreamEventFormat:
+ * Kinesis or DynamoDB) are given per mapping; everything else is shared.
  */
 import { randomUUID } from "node:crypto";
 import type { Clock, Timer } from "../../core/clock.js";
@@ -16,10 +17,10 @@ import { parseQueueArn } from "../queues/names.js";
 import type { QueueService } from "../queues/service.js";
 import type { CallContext } from "../queues/types.js";
 import { compileFilterCriteria, type CompiledFilter } from "./filter.js";
-import { kinesisRecord, streamFailureRecord, type FailureCondition, type SourceRecord } from "./kinesis-event.js";
 import type { ShardSource, SourceShard, StartAt } from "./shard-source.js";
 import { ShardWorker, type WorkerIo } from "./shard-worker.js";
 import type { InvokeResult } from "./stream-batch.js";
+import type { FailureCondition, SourceRecord, StreamEventFormat } from "./stream-event.js";
 import type { MappingRecord, MappingStore, ShardCheckpoint } from "./store.js";
 
 /** How long a lease lasts without renewal, and how often the poller renews and looks for shards. */
@@ -50,9 +51,10 @@ export class StreamPoller {
   constructor(
     private readonly m: MappingRecord,
     private readonly source: ShardSource,
+    private readonly format: StreamEventFormat,
     private readonly d: StreamPollerDeps,
   ) {
-    this.filter = compileFilterCriteria(m.settings.FilterCriteria, { source: "kinesis" });
+    this.filter = compileFilterCriteria(m.settings.FilterCriteria, { source: format.filterSource });
     this.ctx = { ...d.queues.defaultContext, accountId: m.account, region: m.region };
     this.owner = d.owner ?? randomUUID();
   }
@@ -117,6 +119,7 @@ export class StreamPoller {
       clock: this.d.clock,
       logger: this.d.logger,
       filter: this.filter,
+      format: this.format,
       owner: this.owner,
       roleArn: this.roleArn,
       retentionMs,
@@ -136,7 +139,8 @@ export class StreamPoller {
   }
 
   private async invoke(shardId: string, records: readonly SourceRecord[], extra?: Record<string, unknown>): Promise<InvokeResult> {
-    const event = { Records: records.map((r) => kinesisRecord(r, shardId, this.m.sourceArn, this.roleArn)), ...extra };
+    const at = { shardId, sourceArn: this.m.sourceArn, roleArn: this.roleArn };
+    const event = { Records: records.map((r) => this.format.record(r, at)), ...extra };
     try {
       const out = await this.d.functions.invoke({ FunctionName: this.m.functionArn, Payload: JSON.stringify(event) }, this.ctx);
       this.d.invocations.inc({ mapping: this.m.uuid, outcome: out.FunctionError ? "failed" : "ok" });
@@ -154,7 +158,7 @@ export class StreamPoller {
     this.d.logger.warn({ mapping: this.m.uuid, shard: shardId, records: records.length, condition }, "stream records given up on");
     const q = dest ? parseQueueArn(dest) : null;
     if (!q) return;
-    const body = streamFailureRecord(records, {
+    const body = this.format.failureRecord(records, {
       requestId: last?.requestId ?? randomUUID(),
       functionArn: this.m.functionArn,
       condition,

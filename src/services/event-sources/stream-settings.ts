@@ -1,16 +1,23 @@
 /**
- * Mapping settings for stream sources (Kinesis, and table streams later), as Lambda
- * documents them: batch 1–10000 (default 100), batching window 0–300 s, a required
- * starting position, ParallelizationFactor 1–10, bisect on error, retries -1–10000
+ * Mapping settings for stream sources (Kinesis streams and DynamoDB table streams), as
+ * Lambda documents them: batch 1–10000 (default 100), batching window 0–300 s, a required
+ * starting position (AT_TIMESTAMP for Kinesis only), ParallelizationFactor 1–10, bisect
+ * on error, retries -1–10000
  * (-1: until the record expires), record age -1 or 60–604800 s, tumbling windows
  * 0–900 s, an on-failure destination queue, ReportBatchItemFailures and filters.
  */
 import { InvalidParameterValueException, validationError } from "../functions/errors.js";
 import { parseQueueArn } from "../queues/names.js";
 import { compileFilterCriteria } from "./filter.js";
-import type { MappingSettings } from "./store.js";
+import { SourceKind, type MappingSettings } from "./store.js";
 
 type Raw = Record<string, unknown>;
+
+/** The stream a mapping reads: some settings depend on its kind. */
+export interface StreamRef {
+  readonly kind: typeof SourceKind.Kinesis | typeof SourceKind.DynamoDb;
+  readonly arn: string;
+}
 
 function int(raw: Raw, name: string, min: number, max: number): number | undefined {
   const v = raw[name];
@@ -31,7 +38,7 @@ function bool(raw: Raw, name: string): boolean | undefined {
 
 const POSITIONS = ["TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"];
 
-function position(raw: Raw, base?: MappingSettings): Pick<MappingSettings, "StartingPosition" | "StartingPositionTimestamp"> {
+function position(raw: Raw, source: StreamRef, base?: MappingSettings): Pick<MappingSettings, "StartingPosition" | "StartingPositionTimestamp"> {
   if (base) {
     if (raw["StartingPosition"] !== undefined) throw new InvalidParameterValueException("StartingPosition cannot be updated.");
     return { StartingPosition: base.StartingPosition ?? "LATEST", ...(base.StartingPositionTimestamp !== undefined ? { StartingPositionTimestamp: base.StartingPositionTimestamp } : {}) };
@@ -39,6 +46,8 @@ function position(raw: Raw, base?: MappingSettings): Pick<MappingSettings, "Star
   const pos = raw["StartingPosition"];
   if (pos === undefined || pos === null) throw new InvalidParameterValueException("1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null");
   if (typeof pos !== "string" || !POSITIONS.includes(pos)) throw validationError(pos, "startingPosition", `Member must satisfy enum value set: [${POSITIONS.join(", ")}]`);
+  // Lambda's wording; DynamoDB Streams has no timestamp iterators.
+  if (pos === "AT_TIMESTAMP" && source.kind === SourceKind.DynamoDb) throw new InvalidParameterValueException(`Unsupported starting position for arn type: ${source.arn}`);
   const ts = raw["StartingPositionTimestamp"];
   if (pos !== "AT_TIMESTAMP") {
     if (ts !== undefined) throw new InvalidParameterValueException("StartingPositionTimestamp is only valid with StartingPosition AT_TIMESTAMP.");
@@ -65,8 +74,8 @@ function pick<T>(raw: Raw, name: string, parsed: T | undefined, base: T | undefi
   return raw[name] !== undefined ? (parsed as T) : (base ?? fallback);
 }
 
-/** Settings for a stream source, from `raw` (create) or `raw` over `base` (update). */
-export function streamSettings(raw: Raw, base?: MappingSettings): MappingSettings {
+/** Settings for a mapping from `source`, from `raw` (create) or `raw` over `base` (update). */
+export function streamSettings(raw: Raw, source: StreamRef, base?: MappingSettings): MappingSettings {
   if (raw["ScalingConfig"] !== undefined) throw new InvalidParameterValueException("ScalingConfig is only valid for SQS event sources.");
   const age = int(raw, "MaximumRecordAgeInSeconds", -1, 604_800);
   if (age !== undefined && age !== -1 && age < 60) throw validationError(age, "maximumRecordAgeInSeconds", "Member must have value greater than or equal to 60");
@@ -75,13 +84,13 @@ export function streamSettings(raw: Raw, base?: MappingSettings): MappingSetting
     throw validationError(types, "functionResponseTypes", "Member must satisfy enum value set: [ReportBatchItemFailures]");
   }
   const filter = raw["FilterCriteria"] !== undefined ? raw["FilterCriteria"] : base?.FilterCriteria;
-  if (filter !== undefined && filter !== null) compileFilterCriteria(filter, { source: "kinesis" });
+  if (filter !== undefined && filter !== null) compileFilterCriteria(filter, { source: source.kind === SourceKind.DynamoDb ? "dynamodb" : "kinesis" });
   const dest = destination(raw, base);
   return {
     BatchSize: pick(raw, "BatchSize", int(raw, "BatchSize", 1, 10_000), base?.BatchSize, 100),
     MaximumBatchingWindowInSeconds: pick(raw, "MaximumBatchingWindowInSeconds", int(raw, "MaximumBatchingWindowInSeconds", 0, 300), base?.MaximumBatchingWindowInSeconds, 0),
     FunctionResponseTypes: pick(raw, "FunctionResponseTypes", types as string[] | undefined, base?.FunctionResponseTypes, []),
-    ...position(raw, base),
+    ...position(raw, source, base),
     ParallelizationFactor: pick(raw, "ParallelizationFactor", int(raw, "ParallelizationFactor", 1, 10), base?.ParallelizationFactor, 1),
     BisectBatchOnFunctionError: pick(raw, "BisectBatchOnFunctionError", bool(raw, "BisectBatchOnFunctionError"), base?.BisectBatchOnFunctionError, false),
     MaximumRetryAttempts: pick(raw, "MaximumRetryAttempts", int(raw, "MaximumRetryAttempts", -1, 10_000), base?.MaximumRetryAttempts, -1),

@@ -5,7 +5,7 @@
  * record of a later window arrives, or the window's end passes, the function gets a
  * final invocation for the window (`isFinalInvokeForWindow`) and the state starts over.
  */
-import type { SourceRecord } from "./kinesis-event.js";
+import type { SourceRecord } from "./stream-event.js";
 import type { WindowCheckpoint } from "./store.js";
 
 export type OpenWindow = WindowCheckpoint;

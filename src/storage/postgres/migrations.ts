@@ -234,4 +234,130 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE mapping_checkpoints SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000, autovacuum_vacuum_cost_delay = 0);
     `,
   },
+  {
+    version: 6,
+    name: "tables",
+    sql: `
+      CREATE TABLE tables (
+        id BIGSERIAL PRIMARY KEY,
+        account TEXT NOT NULL,
+        name TEXT COLLATE "C" NOT NULL,
+        created_at BIGINT NOT NULL,
+        version BIGINT NOT NULL,
+        definition TEXT NOT NULL,
+        UNIQUE (account, name)
+      );
+
+      -- Keys are encoded so bytea order (memcmp) is DynamoDB's key order; sk is empty when
+      -- the table has no sort key. segment is the partition key's 32-bit hash (scan order).
+      -- Writers serialize per item on advisory locks (see table-write-ops.ts). A btree entry
+      -- holds at most about 2.7 kB after compression, so keys near DynamoDB's size limits
+      -- fit only when they compress (text does; random binary does not).
+      CREATE TABLE table_items (
+        table_id BIGINT NOT NULL,
+        pk BYTEA NOT NULL,
+        sk BYTEA NOT NULL,
+        version BIGINT NOT NULL,
+        segment BIGINT NOT NULL,
+        size INTEGER NOT NULL,
+        expires_at BIGINT,
+        item TEXT NOT NULL,
+        PRIMARY KEY (table_id, pk, sk)
+      );
+      CREATE INDEX table_items_by_segment ON table_items (table_id, segment, pk, sk);
+      CREATE INDEX table_items_by_expiry ON table_items (expires_at) WHERE expires_at IS NOT NULL;
+
+      -- Index entries, each a copy of (part of) the item at (pk, sk) at its version.
+      CREATE TABLE table_index_items (
+        table_id BIGINT NOT NULL,
+        index_name TEXT COLLATE "C" NOT NULL,
+        ipk BYTEA NOT NULL,
+        isk BYTEA NOT NULL,
+        pk BYTEA NOT NULL,
+        sk BYTEA NOT NULL,
+        segment BIGINT NOT NULL,
+        version BIGINT NOT NULL,
+        item TEXT NOT NULL,
+        PRIMARY KEY (table_id, index_name, ipk, isk, pk, sk)
+      );
+      CREATE INDEX table_index_items_by_item ON table_index_items (table_id, pk, sk);
+      CREATE INDEX table_index_items_by_segment ON table_index_items (table_id, index_name, segment, ipk, isk, pk, sk);
+
+      -- ClientRequestTokens of TransactWriteItems, kept for the idempotency window.
+      CREATE TABLE table_tokens (
+        account TEXT NOT NULL,
+        token TEXT COLLATE "C" NOT NULL,
+        fingerprint TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (account, token)
+      );
+      CREATE INDEX table_tokens_by_age ON table_tokens (created_at);
+
+      -- Every put rewrites its item's row and index entries; items live long, so vacuum at a
+      -- small fraction of dead rows rather than the default 20%. Tokens turn over in minutes.
+      ALTER TABLE table_items SET (autovacuum_vacuum_scale_factor = 0.02, autovacuum_vacuum_threshold = 1000, autovacuum_vacuum_cost_delay = 0);
+      ALTER TABLE table_index_items SET (autovacuum_vacuum_scale_factor = 0.02, autovacuum_vacuum_threshold = 1000, autovacuum_vacuum_cost_delay = 0);
+      ALTER TABLE table_tokens SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 1000, autovacuum_vacuum_cost_delay = 0);
+    `,
+  },
+  {
+    version: 7,
+    name: "buckets",
+    sql: `
+      CREATE TABLE buckets (
+        name TEXT COLLATE "C" PRIMARY KEY,
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        notification TEXT
+      );
+      CREATE INDEX buckets_by_account ON buckets (account, name);
+
+      -- Keys are UTF-8 bytes (bytea compares bytewise): listings are in S3's byte order.
+      -- segments: JSON [{blob, size}], the files holding the object's bytes in order.
+      CREATE TABLE bucket_objects (
+        bucket TEXT COLLATE "C" NOT NULL,
+        key BYTEA NOT NULL,
+        size BIGINT NOT NULL,
+        etag TEXT NOT NULL,
+        last_modified BIGINT NOT NULL,
+        headers TEXT NOT NULL,
+        checksum TEXT,
+        segments TEXT NOT NULL,
+        PRIMARY KEY (bucket, key)
+      );
+
+      CREATE TABLE bucket_uploads (
+        id TEXT PRIMARY KEY,
+        bucket TEXT COLLATE "C" NOT NULL,
+        key BYTEA NOT NULL,
+        initiated BIGINT NOT NULL,
+        headers TEXT NOT NULL,
+        checksum_algorithm TEXT
+      );
+      CREATE INDEX bucket_uploads_by_key ON bucket_uploads (bucket, key, initiated);
+
+      CREATE TABLE bucket_parts (
+        upload_id TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        size BIGINT NOT NULL,
+        etag TEXT NOT NULL,
+        last_modified BIGINT NOT NULL,
+        blob TEXT NOT NULL,
+        checksum TEXT,
+        PRIMARY KEY (upload_id, number)
+      );
+
+      -- The notification outbox: written with the change it reports, removed once delivered.
+      CREATE TABLE bucket_events (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        kind TEXT NOT NULL,
+        target TEXT NOT NULL,
+        body TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        lease_until BIGINT NOT NULL DEFAULT 0
+      );
+      CREATE INDEX bucket_events_by_lease ON bucket_events (lease_until, id);
+    `,
+  },
 ];

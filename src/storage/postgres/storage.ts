@@ -3,12 +3,14 @@
  * connection for wake-ups, and the stores over them. Many processes may open the
  * same database and schema at once; they share the work through row locks.
  */
+import { PostgresBucketStore } from "./buckets.js";
 import { checkSchema, connect, DEFAULT_SCHEMA, migrate } from "./database.js";
 import { PostgresFunctionStore, PostgresMappingStore } from "./functions.js";
 import { Notifier } from "./notify.js";
 import type { PostgresOptions } from "./options.js";
 import { PostgresQueueStore } from "./queues.js";
 import { PostgresStreamStore } from "./streams.js";
+import { PostgresTableStore } from "./tables.js";
 import { StorageKind, type Storage } from "../types.js";
 import { silentLogger } from "../../core/logger.js";
 import { VacuumKeeper } from "./vacuum.js";
@@ -29,6 +31,8 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
       functions: new PostgresFunctionStore(sql),
       mappings: new PostgresMappingStore(sql),
       streams: new PostgresStreamStore(sql),
+      tables: new PostgresTableStore(sql),
+      buckets: new PostgresBucketStore(sql),
       async close() {
         await vacuum.stop();
         await queues.close();

@@ -202,4 +202,122 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 5,
+    name: "tables",
+    sql: `
+      CREATE TABLE tables (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        account TEXT NOT NULL,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        definition TEXT NOT NULL,
+        UNIQUE (account, name)
+      );
+
+      -- Keys are encoded so BLOB order (memcmp) is DynamoDB's key order; sk is empty when
+      -- the table has no sort key. segment is the partition key's 32-bit hash (scan order).
+      -- The item text comes last so reading the short columns stays off overflow pages.
+      CREATE TABLE table_items (
+        table_id INTEGER NOT NULL,
+        pk BLOB NOT NULL,
+        sk BLOB NOT NULL,
+        version INTEGER NOT NULL,
+        segment INTEGER NOT NULL,
+        size INTEGER NOT NULL,
+        expires_at INTEGER,
+        item TEXT NOT NULL,
+        PRIMARY KEY (table_id, pk, sk)
+      ) WITHOUT ROWID;
+      CREATE INDEX table_items_by_segment ON table_items (table_id, segment, pk, sk);
+      CREATE INDEX table_items_by_expiry ON table_items (expires_at) WHERE expires_at IS NOT NULL;
+
+      -- Index entries, each a copy of (part of) the item at (pk, sk) at its version.
+      CREATE TABLE table_index_items (
+        table_id INTEGER NOT NULL,
+        index_name TEXT NOT NULL,
+        ipk BLOB NOT NULL,
+        isk BLOB NOT NULL,
+        pk BLOB NOT NULL,
+        sk BLOB NOT NULL,
+        segment INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        item TEXT NOT NULL,
+        PRIMARY KEY (table_id, index_name, ipk, isk, pk, sk)
+      ) WITHOUT ROWID;
+      CREATE INDEX table_index_items_by_item ON table_index_items (table_id, pk, sk);
+      CREATE INDEX table_index_items_by_segment ON table_index_items (table_id, index_name, segment, ipk, isk, pk, sk);
+
+      -- ClientRequestTokens of TransactWriteItems, kept for the idempotency window.
+      CREATE TABLE table_tokens (
+        account TEXT NOT NULL,
+        token TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (account, token)
+      ) WITHOUT ROWID;
+      CREATE INDEX table_tokens_by_age ON table_tokens (created_at);
+    `,
+  },
+  {
+    version: 6,
+    name: "buckets",
+    sql: `
+      CREATE TABLE buckets (
+        name TEXT PRIMARY KEY,
+        account TEXT NOT NULL,
+        region TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        notification TEXT
+      ) WITHOUT ROWID;
+      CREATE INDEX buckets_by_account ON buckets (account, name);
+
+      -- Keys are UTF-8 bytes (BLOB compares with memcmp): listings are in S3's byte order.
+      -- segments: JSON [{blob, size}], the files holding the object's bytes in order.
+      CREATE TABLE bucket_objects (
+        bucket TEXT NOT NULL,
+        key BLOB NOT NULL,
+        size INTEGER NOT NULL,
+        etag TEXT NOT NULL,
+        last_modified INTEGER NOT NULL,
+        headers TEXT NOT NULL,
+        checksum TEXT,
+        segments TEXT NOT NULL,
+        PRIMARY KEY (bucket, key)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE bucket_uploads (
+        id TEXT PRIMARY KEY,
+        bucket TEXT NOT NULL,
+        key BLOB NOT NULL,
+        initiated INTEGER NOT NULL,
+        headers TEXT NOT NULL,
+        checksum_algorithm TEXT
+      ) WITHOUT ROWID;
+      CREATE INDEX bucket_uploads_by_key ON bucket_uploads (bucket, key, initiated);
+
+      CREATE TABLE bucket_parts (
+        upload_id TEXT NOT NULL,
+        number INTEGER NOT NULL,
+        size INTEGER NOT NULL,
+        etag TEXT NOT NULL,
+        last_modified INTEGER NOT NULL,
+        blob TEXT NOT NULL,
+        checksum TEXT,
+        PRIMARY KEY (upload_id, number)
+      ) WITHOUT ROWID;
+
+      -- The notification outbox: written with the change it reports, removed once delivered.
+      CREATE TABLE bucket_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        target TEXT NOT NULL,
+        body TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        lease_until INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX bucket_events_by_lease ON bucket_events (lease_until, id);
+    `,
+  },
 ];

@@ -1,10 +1,12 @@
 /** The embedded backend: one SQLite database, its writer, and the stores over it. */
+import { SqliteBucketStore } from "./buckets.js";
 import { openDatabase, type SqliteOptions } from "./database.js";
 import { InlineExecutor, type Executor } from "./executor.js";
 import { sqliteOps, type SqliteOps } from "./ops.js";
 import { SqliteFunctionStore, SqliteMappingStore } from "./functions.js";
 import { SqliteQueueStore } from "./queues.js";
 import { SqliteStreamStore } from "./streams.js";
+import { SqliteTableStore } from "./tables.js";
 import { ThreadExecutor } from "./thread-executor.js";
 import { StorageKind, type Storage } from "../types.js";
 
@@ -38,6 +40,8 @@ export async function openSqliteStorage(options: SqliteStorageOptions = {}): Pro
     functions: new SqliteFunctionStore(exec),
     mappings: new SqliteMappingStore(exec),
     streams: new SqliteStreamStore(exec),
+    tables: new SqliteTableStore(exec),
+    buckets: new SqliteBucketStore(exec),
     async close() {
       await queues.close();
       await exec.close();

@@ -1,0 +1,36 @@
+/** Test helpers: a table service on a private in-memory store with a manual clock. */
+import { ManualClock } from "../core/clock.js";
+import type { TableServiceOptions } from "../services/tables/config.js";
+import type { Output } from "../services/tables/input.js";
+import { TableService } from "../services/tables/service.js";
+import { openSqliteStorage } from "../storage/sqlite/storage.js";
+import type { Storage } from "../storage/types.js";
+
+export interface TableHarness {
+  readonly clock: ManualClock;
+  readonly tables: TableService;
+  readonly storage: Storage;
+  /** Calls a DynamoDB action in the default context. */
+  call(action: string, input: Record<string, unknown>): Promise<Output>;
+  /** Calls a DynamoDB Streams action in the default context. */
+  callStreams(action: string, input: Record<string, unknown>): Promise<Output>;
+  close(): Promise<void>;
+}
+
+export async function tableHarness(options: TableServiceOptions = {}, storage?: Storage): Promise<TableHarness> {
+  const clock = new ManualClock();
+  const store = storage ?? (await openSqliteStorage({ dataDir: ":memory:" }));
+  const tables = new TableService({ store: store.tables, streams: store.streams, clock, options });
+  await tables.start();
+  return {
+    clock,
+    tables,
+    storage: store,
+    call: (action, input) => tables.call(action, input),
+    callStreams: (action, input) => tables.callStreams(action, input),
+    async close() {
+      await tables.stop();
+      await store.close();
+    },
+  };
+}
