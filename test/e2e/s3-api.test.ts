@@ -173,6 +173,10 @@ describe("S3 API end to end", () => {
     expect(v1.NextMarker).toBe("b/");
     const v1next = await s3.send(new ListObjectsCommand({ Bucket: "e2e-list", Delimiter: "/", Marker: v1.NextMarker }));
     expect(v1next.CommonPrefixes?.map((p) => p.Prefix)).toEqual(["c/", "z/"]);
+    // A marker equal to the prefix is no rolled-up common prefix: everything under it is after it.
+    const fromPrefix = await s3.send(new ListObjectsCommand({ Bucket: "e2e-list", Prefix: "b/", Delimiter: "/", Marker: "b/" }));
+    expect(fromPrefix.Contents?.map((c) => c.Key)).toEqual(["b/1", "b/2"]);
+    expect(fromPrefix.CommonPrefixes?.map((p) => p.Prefix)).toEqual(["b/c/"]);
     const zero = await s3.send(new ListObjectsV2Command({ Bucket: "e2e-list", MaxKeys: 0 }));
     expect(zero.Contents).toBeUndefined();
     const enc = await s3.send(new ListObjectsV2Command({ Bucket: "e2e-list", Prefix: "é", EncodingType: "url" }));

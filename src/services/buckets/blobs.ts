@@ -28,6 +28,12 @@ export interface BlobStore {
   create(): Promise<BlobWriter>;
   /** Bytes `start`..`end` (inclusive) of a blob. */
   read(id: string, start: number, end: number): NodeJS.ReadableStream;
+  /**
+   * Keeps blobs from being deleted until the returned function is called, so a read
+   * under way (a GetObject of a replaced or deleted object) still finds its bytes;
+   * deleting a pinned blob waits for its last pin to go.
+   */
+  pin(ids: readonly string[]): () => void;
   /** A new blob with the same bytes (CopyObject), without copying where the store can. */
   duplicate(id: string): Promise<string>;
   delete(ids: readonly string[]): Promise<void>;
@@ -55,6 +61,7 @@ const WRITE_BATCH = 1024 * 1024;
 
 class FsBlobWriter implements BlobWriter {
   private done = false;
+  private committed = false;
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
   constructor(
@@ -93,14 +100,17 @@ class FsBlobWriter implements BlobWriter {
     const dir = this.store.dirOf(this.id);
     await this.store.ensureDir(dir);
     await rename(this.tmp, join(dir, this.id));
+    this.committed = true;
     await fsyncDir(dir);
     return this.id;
   }
 
+  /** Discards the bytes; after a failed commit, the temporary file (a renamed one is left to the sweep). */
   async abort(): Promise<void> {
-    if (this.done) return;
+    if (this.committed) return;
+    this.committed = true;
+    if (!this.done) await this.file.close().catch(() => undefined);
     this.done = true;
-    await this.file.close().catch(() => undefined);
     await rm(this.tmp, { force: true });
   }
 }
@@ -110,6 +120,9 @@ export class FsBlobStore implements BlobStore {
   private readonly blobDir: string;
   /** Directories known to exist, so a write does not ask the filesystem again. */
   private readonly made = new Set<string>();
+  /** Pins per blob being read, and the pinned blobs whose deletion waits for them. */
+  private readonly pins = new Map<string, number>();
+  private readonly deferred = new Set<string>();
 
   /** @param root the directory holding `tmp/` and `blobs/` (the platform uses `<dataDir>/buckets`) */
   constructor(readonly root: string) {
@@ -151,8 +164,33 @@ export class FsBlobStore implements BlobStore {
     return copy;
   }
 
+  pin(ids: readonly string[]): () => void {
+    for (const id of ids) this.pins.set(id, (this.pins.get(id) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const free: string[] = [];
+      for (const id of ids) {
+        const n = (this.pins.get(id) ?? 1) - 1;
+        if (n > 0) this.pins.set(id, n);
+        else {
+          this.pins.delete(id);
+          if (this.deferred.delete(id)) free.push(id);
+        }
+      }
+      // An unreferenced file left by a failure here is removed by the next sweep.
+      if (free.length) this.delete(free).catch(() => undefined);
+    };
+  }
+
   async delete(ids: readonly string[]): Promise<void> {
-    await Promise.all(ids.map((id) => rm(join(this.dirOf(id), id), { force: true })));
+    const now = ids.filter((id) => {
+      if (!this.pins.has(id)) return true;
+      this.deferred.add(id);
+      return false;
+    });
+    await Promise.all(now.map((id) => rm(join(this.dirOf(id), id), { force: true })));
   }
 
   async sweep(inUse: ReadonlySet<string>): Promise<number> {

@@ -105,7 +105,13 @@ export class Delivery implements Lifecycle {
       await Promise.all(events.map(async (e) => {
         if (await this.deliverOne(e)) done.push(e.id);
       }));
-      if (done.length) await this.store.ackEvents(done);
+      try {
+        if (done.length) await this.store.ackEvents(done);
+      } catch (err) {
+        // The rows stay leased and are delivered again when the lease ends (at least once).
+        this.logger.error({ err }, "acknowledging bucket notifications failed");
+        return;
+      }
       if (events.length < this.batch || this.stopped) return;
     }
   }

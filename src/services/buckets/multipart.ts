@@ -108,6 +108,11 @@ export async function completeUpload(d: BucketDeps, i: { Bucket: string; Key: st
   const events = eventsOn(d, b, ctx, { eventName: "ObjectCreated:CompleteMultipartUpload", key: o.key, size: o.size, etag: o.etag });
   const r = await d.store.completeUpload(b.name, u.id, o, events);
   if (!r) throw new NoSuchUpload(u.id);
+  if (r === "partsChanged") {
+    // A listed part was uploaded again meanwhile: its ETag is no longer the one listed, as S3 would then find.
+    const now = new Map((await d.store.listParts(u.id)).map((p) => [p.number, p.blob]));
+    throw new InvalidPart(chosen.find((p) => now.get(p.number) !== p.blob)?.number ?? chosen[0]?.number ?? 0);
+  }
   await dropBlobs(d, r.dropped);
   if (events.length) d.wake();
   return o;

@@ -49,8 +49,9 @@ export interface PutResult {
   readonly size: number;
 }
 
-async function checkWriteConditions(d: BucketDeps, bucket: string, key: string, c: Conditions | undefined): Promise<void> {
-  if (!c || (c.ifMatch === undefined && c.ifNoneMatch === undefined)) return;
+/** Checks a conditional write; returns the ETag (null: no object) the key must still have at commit. */
+async function checkWriteConditions(d: BucketDeps, bucket: string, key: string, c: Conditions | undefined): Promise<{ etag: string | null } | undefined> {
+  if (!c || (c.ifMatch === undefined && c.ifNoneMatch === undefined)) return undefined;
   const existing = await d.store.getObject(bucket, key);
   if (c.ifNoneMatch !== undefined) {
     if (c.ifNoneMatch.trim() !== "*") throw new S3Error("NotImplemented", "If-None-Match only supports *.", 501);
@@ -60,12 +61,20 @@ async function checkWriteConditions(d: BucketDeps, bucket: string, key: string, 
     if (!existing) throw new NoSuchKey(key);
     checkConditions({ ifMatch: c.ifMatch }, existing.etag, existing.lastModified, false);
   }
+  return { etag: existing?.etag ?? null };
 }
 
-/** Commits an object record (deleting its blobs if the bucket went away meanwhile). */
-export async function commitObject(d: BucketDeps, b: BucketRecord, o: ObjectRecord, ctx: S3Context, eventName: string): Promise<void> {
+/**
+ * Commits an object record (deleting its blobs if the bucket went away meanwhile, or
+ * if a conditional write's key changed since its condition was checked: S3's 409).
+ */
+export async function commitObject(d: BucketDeps, b: BucketRecord, o: ObjectRecord, ctx: S3Context, eventName: string, expect?: { etag: string | null }): Promise<void> {
   const events = eventsOn(d, b, ctx, { eventName, key: o.key, size: o.size, etag: o.etag });
-  const r = await d.store.putObject(o, events);
+  const r = await d.store.putObject(o, events, expect);
+  if (r === "conflict") {
+    await dropBlobs(d, o.segments.map((s) => s.blob));
+    throw new S3Error("ConditionalRequestConflict", "The conditional request cannot succeed due to a conflicting operation against this resource.", 409);
+  }
   if (!r) {
     await dropBlobs(d, o.segments.map((s) => s.blob));
     throw new NoSuchBucket(b.name);
@@ -78,7 +87,7 @@ export async function putObject(d: BucketDeps, i: PutObjectInput, ctx: S3Context
   const b = await requireBucket(d, i.Bucket, ctx);
   const key = checkKey(i.Key);
   const headers = storedHeaders(i.headers);
-  await checkWriteConditions(d, b.name, key, i.conditions);
+  const expect = await checkWriteConditions(d, b.name, key, i.conditions);
   const got = await receive(d.blobs, i.payload, d.limits.maxObjectBytes);
   const o: ObjectRecord = {
     bucket: b.name,
@@ -90,7 +99,7 @@ export async function putObject(d: BucketDeps, i: PutObjectInput, ctx: S3Context
     checksum: got.checksum,
     segments: [{ blob: got.blob, size: got.size }],
   };
-  await commitObject(d, b, o, ctx, "ObjectCreated:Put");
+  await commitObject(d, b, o, ctx, "ObjectCreated:Put", expect);
   return { etag: o.etag, checksum: o.checksum, size: o.size };
 }
 
@@ -135,8 +144,13 @@ export async function getObject(d: BucketDeps, i: GetObjectInput, ctx: S3Context
   return { object: o, range: parseRange(i.range, o.size) };
 }
 
-/** The bytes of `segments` from `start` to `end` (inclusive), read file by file. */
+/**
+ * The bytes of `segments` from `start` to `end` (inclusive), read file by file. The
+ * blobs are pinned until the stream closes, so replacing or deleting the object
+ * meanwhile does not cut the read short.
+ */
 export function openObject(d: BucketDeps, segments: readonly Segment[], start: number, end: number): Readable {
+  const release = d.blobs.pin(segments.map((s) => s.blob));
   async function* bytes(): AsyncGenerator<Buffer> {
     let offset = 0;
     for (const s of segments) {
@@ -147,11 +161,14 @@ export function openObject(d: BucketDeps, segments: readonly Segment[], start: n
       if (offset > end) return;
     }
   }
-  return Readable.from(bytes(), { objectMode: false });
+  const stream = Readable.from(bytes(), { objectMode: false });
+  stream.once("close", release);
+  return stream;
 }
 
 export async function deleteObjects(d: BucketDeps, bucket: string, keys: readonly string[], ctx: S3Context): Promise<string[]> {
   const b = await requireBucket(d, bucket, ctx);
+  keys.forEach(checkKey);
   const entries = keys.map((key) => ({ key, events: eventsOn(d, b, ctx, { eventName: "ObjectRemoved:Delete", key }) }));
   const r = await d.store.deleteObjects(b.name, entries);
   if (!r) throw new NoSuchBucket(bucket);
@@ -191,11 +208,15 @@ export async function copyObject(d: BucketDeps, i: CopyObjectInput, ctx: S3Conte
     throw new InvalidRequest("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
   }
   const segments: Segment[] = [];
+  // Pinned since the record was read (no await in between): replacing the source meanwhile cannot remove them.
+  const release = d.blobs.pin(o.segments.map((s) => s.blob));
   try {
     for (const s of o.segments) segments.push({ blob: await d.blobs.duplicate(s.blob), size: s.size });
   } catch (err) {
     await dropBlobs(d, segments.map((s) => s.blob));
     throw err;
+  } finally {
+    release();
   }
   const headers = directive === "REPLACE" ? storedHeaders(i.headers) : o.headers;
   const copy: ObjectRecord = { ...o, bucket: dst.name, key, lastModified: d.clock.now(), headers, segments };

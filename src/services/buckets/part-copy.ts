@@ -52,7 +52,8 @@ export async function uploadPartCopy(d: BucketDeps, i: UploadPartCopyInput, ctx:
   const { start, end } = copyRange(i.range, o.size);
   const length = Math.max(0, end - start + 1);
   const source = length ? openObject(d, o.segments, start, end) : Readable.from([]);
-  const got = await receive(d.blobs, { source, length }, d.limits.maxPartBytes);
+  // Destroyed however receive ends, so the source's blobs are unpinned (see openObject).
+  const got = await receive(d.blobs, { source, length }, d.limits.maxPartBytes).finally(() => source.destroy());
   const p: PartRecord = { uploadId: u.id, number, size: got.size, etag: got.md5.toString("hex"), lastModified: d.clock.now(), blob: got.blob, checksum: null };
   const r = await d.store.putPart(p);
   if (!r) {

@@ -122,6 +122,11 @@ describe("BucketService", () => {
     await rejects(service.getObject({ Bucket: "bkt", Key: "x" }, { ...ctx, accountId: "111111111111" }), "AccessDenied");
     await rejects(service.putObject({ Bucket: "bkt", Key: "k".repeat(1025), headers: {}, payload: payload("x") }, ctx), "KeyTooLongError");
     await rejects(service.putObject({ Bucket: "bkt", Key: "\uD800", headers: {}, payload: payload("x") }, ctx), "InvalidArgument");
+    // A lone surrogate would reach the store as U+FFFD: it must not delete that key.
+    await service.putObject({ Bucket: "bkt", Key: "\uFFFD", headers: {}, payload: payload("x") }, ctx);
+    await rejects(service.deleteObjects({ Bucket: "bkt", Keys: ["\uD800"] }, ctx), "InvalidArgument");
+    await service.getObject({ Bucket: "bkt", Key: "\uFFFD" }, ctx);
+    await service.deleteObjects({ Bucket: "bkt", Keys: ["\uFFFD"] }, ctx);
     await rejects(service.putObject({ Bucket: "bkt", Key: "m", headers: { "x-amz-meta-big": "x".repeat(3000) }, payload: payload("x") }, ctx), "MetadataTooLarge");
     await rejects(service.putObject({ Bucket: "nope", Key: "k", headers: {}, payload: payload("x") }, ctx), "NoSuchBucket");
     expect(blobFiles()).toHaveLength(0);
@@ -144,6 +149,119 @@ describe("BucketService", () => {
     dest.gone.add(QUEUE);
     await service.putObject({ Bucket: "bkt", Key: "again.csv", headers: {}, payload: payload("x") }, ctx);
     await service.deliverNotifications();
+    expect(await storage.buckets.claimEvents(clock.now() + 10 ** 9, 1000, 100)).toEqual([]);
+  });
+
+  it("refuses to complete with a part replaced since its parts were read", async () => {
+    const store = storage.buckets;
+    const racy = Object.assign(Object.create(store) as typeof store, {
+      async completeUpload(...a: Parameters<typeof store.completeUpload>) {
+        // A concurrent UploadPart replaces part 1 between ListParts and the commit.
+        await racing.uploadPart({ Bucket: "bkt", Key: "mp", uploadId: a[1], partNumber: "1", payload: payload("new") }, ctx);
+        return store.completeUpload(...a);
+      },
+    });
+    const racing: BucketService = new BucketService({ store: racy, blobs: new FsBlobStore(dir), clock, destinations: dest });
+    const u = await racing.createMultipartUpload({ Bucket: "bkt", Key: "mp", headers: {} }, ctx);
+    const p = await racing.uploadPart({ Bucket: "bkt", Key: "mp", uploadId: u.id, partNumber: "1", payload: payload("old") }, ctx);
+    await rejects(racing.completeMultipartUpload({ Bucket: "bkt", Key: "mp", uploadId: u.id, parts: [{ PartNumber: 1, ETag: p.etag }] }, ctx), "InvalidPart");
+    await rejects(service.getObject({ Bucket: "bkt", Key: "mp" }, ctx), "NoSuchKey");
+    const { parts } = await service.listParts({ Bucket: "bkt", Key: "mp", uploadId: u.id }, ctx);
+    expect(parts).toHaveLength(1);
+    const done = await service.completeMultipartUpload({ Bucket: "bkt", Key: "mp", uploadId: u.id, parts: [{ PartNumber: 1, ETag: parts[0]!.etag }] }, ctx);
+    const chunks: Buffer[] = [];
+    for await (const c of service.openObject(done, 0, done.size - 1)) chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks).toString()).toBe("new");
+  });
+
+  it("lets only one of two concurrent If-None-Match: * writes succeed", async () => {
+    const store = storage.buckets;
+    let first = true;
+    const racy = Object.assign(Object.create(store) as typeof store, {
+      async putObject(...a: Parameters<typeof store.putObject>) {
+        if (first) {
+          // Another create of the same key commits while this one's body was arriving.
+          first = false;
+          await racing.putObject({ Bucket: "bkt", Key: "lock", headers: {}, payload: payload("other"), conditions: { ifNoneMatch: "*" } }, ctx);
+        }
+        return store.putObject(...a);
+      },
+    });
+    const racing: BucketService = new BucketService({ store: racy, blobs: new FsBlobStore(dir), clock, destinations: dest });
+    await rejects(racing.putObject({ Bucket: "bkt", Key: "lock", headers: {}, payload: payload("mine"), conditions: { ifNoneMatch: "*" } }, ctx), "ConditionalRequestConflict");
+    const got = await service.getObject({ Bucket: "bkt", Key: "lock" }, ctx);
+    expect(got.object.size).toBe("other".length);
+    expect(blobFiles()).toHaveLength(1);
+    expect(tmpFiles()).toHaveLength(0);
+  });
+
+  it("serves a read under way whole while the object is replaced", async () => {
+    const small = make({ minPartBytes: 1 });
+    const u = await small.createMultipartUpload({ Bucket: "bkt", Key: "k", headers: {} }, ctx);
+    const parts = [];
+    for (const [n, text] of [[1, "first-"], [2, "second"]] as const) parts.push({ PartNumber: n, ETag: (await small.uploadPart({ Bucket: "bkt", Key: "k", uploadId: u.id, partNumber: String(n), payload: payload(text) }, ctx)).etag });
+    await small.completeMultipartUpload({ Bucket: "bkt", Key: "k", uploadId: u.id, parts }, ctx);
+    const got = await service.getObject({ Bucket: "bkt", Key: "k" }, ctx);
+    const stream = service.openObject(got.object, 0, got.object.size - 1);
+    await service.putObject({ Bucket: "bkt", Key: "k", headers: {}, payload: payload("replacement") }, ctx);
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks).toString()).toBe("first-second");
+    // The replaced blobs go once the read is over.
+    await new Promise((r) => setImmediate(r));
+    await expect.poll(() => blobFiles().length).toBe(1);
+  });
+
+  it("deletes a bucket even when removing its uploads' files fails", async () => {
+    const blobs = new FsBlobStore(dir);
+    blobs.delete = () => Promise.reject(new Error("EACCES"));
+    const s = new BucketService({ store: storage.buckets, blobs, clock, destinations: dest });
+    await s.createBucket({ Bucket: "gone" }, ctx);
+    const u = await s.createMultipartUpload({ Bucket: "gone", Key: "k", headers: {} }, ctx);
+    await s.uploadPart({ Bucket: "gone", Key: "k", uploadId: u.id, partNumber: "1", payload: payload("x") }, ctx);
+    await s.deleteBucket({ Bucket: "gone" }, ctx);
+    await rejects(s.headBucket({ Bucket: "gone" }, ctx), "NoSuchBucket");
+  });
+
+  it("copies the source it read even when the source is replaced meanwhile", async () => {
+    await service.putObject({ Bucket: "bkt", Key: "src", headers: {}, payload: payload("original") }, ctx);
+    const blobs = new FsBlobStore(dir);
+    const duplicate = blobs.duplicate.bind(blobs);
+    const s = new BucketService({ store: storage.buckets, blobs, clock, destinations: dest });
+    let first = true;
+    blobs.duplicate = async (id) => {
+      if (first) {
+        first = false;
+        await s.putObject({ Bucket: "bkt", Key: "src", headers: {}, payload: payload("replaced") }, ctx);
+      }
+      return duplicate(id);
+    };
+    const copy = await s.copyObject({ Bucket: "bkt", Key: "dst", SourceBucket: "bkt", SourceKey: "src", headers: {} }, ctx);
+    const chunks: Buffer[] = [];
+    for await (const c of s.openObject(copy, 0, copy.size - 1)) chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks).toString()).toBe("original");
+    await expect.poll(() => blobFiles().length).toBe(2);
+  });
+
+  it("keeps delivering after acknowledging a batch fails", async () => {
+    await service.putNotification({ Bucket: "bkt", targets: [{ id: "q", kind: "queue", arn: QUEUE, events: ["s3:ObjectCreated:*"], rules: [] }] }, ctx);
+    const store = storage.buckets;
+    let fail = 1;
+    const flaky = Object.assign(Object.create(store) as typeof store, {
+      ackEvents(ids: readonly number[]) {
+        if (fail-- > 0) return Promise.reject(new Error("database unavailable"));
+        return store.ackEvents(ids);
+      },
+    });
+    await service.deliverNotifications();
+    await service.stop();
+    dest.delivered = [];
+    const s = new BucketService({ store: flaky, blobs: new FsBlobStore(dir), clock, destinations: dest, options: { delivery: { pollMs: 60_000 } } });
+    await s.putObject({ Bucket: "bkt", Key: "k", headers: {}, payload: payload("x") }, ctx);
+    await s.deliverNotifications();
+    await clock.advance(30_000);
+    await s.deliverNotifications();
+    expect(dest.delivered.length).toBe(2);
     expect(await storage.buckets.claimEvents(clock.now() + 10 ** 9, 1000, 100)).toEqual([]);
   });
 

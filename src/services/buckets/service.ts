@@ -13,7 +13,7 @@ import type { Clock } from "../../core/clock.js";
 import { LifecycleGroup, type Lifecycle } from "../../core/lifecycle.js";
 import { silentLogger, type Logger } from "../../core/logger.js";
 import type { BlobStore } from "./blobs.js";
-import { DEFAULT_LIMITS, requireBucket, type BucketDeps, type BucketLimits, type S3Context } from "./deps.js";
+import { DEFAULT_LIMITS, dropBlobs, requireBucket, type BucketDeps, type BucketLimits, type S3Context } from "./deps.js";
 import { Delivery, type DeliveryOptions, type Destinations } from "./delivery.js";
 import { BucketAlreadyExists, BucketAlreadyOwnedByYou, BucketNotEmpty, InvalidArgument, NoSuchBucket } from "./errors.js";
 import * as listing from "./listing.js";
@@ -105,7 +105,8 @@ export class BucketService implements Lifecycle {
     const r = await this.d.store.deleteBucket(b.name);
     if (r === "missing") throw new NoSuchBucket(b.name);
     if (r === "notEmpty") throw new BucketNotEmpty(b.name);
-    await this.d.blobs.delete(r.dropped);
+    // The bucket is gone: a failure to remove its uploads' files only leaves orphans for the sweep.
+    await dropBlobs(this.deps, r.dropped);
   }
 
   headBucket(i: { Bucket: string }, ctx: S3Context): Promise<BucketRecord> {

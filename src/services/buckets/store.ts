@@ -35,8 +35,12 @@ export interface BucketStore {
   /** Replaces the notification configuration and queues `events` (S3's test events). */
   setNotification(name: string, config: NotificationConfig | null, events: readonly NewEvent[]): Promise<boolean>;
 
-  /** Creates or replaces an object; null when the bucket is gone. */
-  putObject(o: ObjectRecord, events: readonly NewEvent[]): Promise<Dropped | null>;
+  /**
+   * Creates or replaces an object; null when the bucket is gone. With `expect` (a
+   * conditional write), only when the key's current ETag is `expect.etag` (null: no
+   * object), else "conflict" and nothing changes.
+   */
+  putObject(o: ObjectRecord, events: readonly NewEvent[], expect?: { readonly etag: string | null }): Promise<Dropped | null | "conflict">;
   getObject(bucket: string, key: string): Promise<ObjectRecord | null>;
   /** Deletes objects; events are written only for keys that existed. Null when the bucket is gone. */
   deleteObjects(bucket: string, entries: readonly { key: string; events: readonly NewEvent[] }[]): Promise<{ deleted: string[]; dropped: string[] } | null>;
@@ -52,9 +56,11 @@ export interface BucketStore {
   listParts(uploadId: string): Promise<PartRecord[]>;
   /**
    * Turns an upload into its object (whose segments are the used parts' blobs) and
-   * drops the upload; null when the upload is gone.
+   * drops the upload; null when the upload is gone, "partsChanged" (and nothing
+   * changes) when a segment's blob is no longer one of the upload's parts (a part was
+   * uploaded again since the caller read them, and its old blob is being deleted).
    */
-  completeUpload(bucket: string, uploadId: string, o: ObjectRecord, events: readonly NewEvent[]): Promise<Dropped | null>;
+  completeUpload(bucket: string, uploadId: string, o: ObjectRecord, events: readonly NewEvent[]): Promise<Dropped | null | "partsChanged">;
   abortUpload(bucket: string, uploadId: string): Promise<Dropped | null>;
 
   /** Leases up to `limit` undelivered events until `now + leaseMs`. */

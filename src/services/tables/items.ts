@@ -34,7 +34,7 @@ export async function putItem(d: TableDeps, input: Input, ctx: CallContext): Pro
   const exprs = R.expressionInput(input, input["ConditionExpression"] !== undefined);
   const cond = R.optCondition(input, "ConditionExpression", exprs);
   exprs.assertAllUsed();
-  const ret = R.returnValues(input, ["NONE", "ALL_OLD"], "PutItem");
+  const ret = R.returnValues(input, ["ALL_OLD", "NONE"]);
   const onFail = R.failureReturn(input);
   return retrying(d, ctx.accountId, [name], async () => {
     const table = await d.directory.get(ctx.accountId, name);
@@ -71,7 +71,7 @@ export async function deleteItem(d: TableDeps, input: Input, ctx: CallContext): 
   const exprs = R.expressionInput(input, input["ConditionExpression"] !== undefined);
   const cond = R.optCondition(input, "ConditionExpression", exprs);
   exprs.assertAllUsed();
-  const ret = R.returnValues(input, ["NONE", "ALL_OLD"], "DeleteItem");
+  const ret = R.returnValues(input, ["ALL_OLD", "NONE"]);
   const onFail = R.failureReturn(input);
   const rawKey = R.reqItem(input, "Key");
   return retrying(d, ctx.accountId, [name], async () => {
@@ -103,7 +103,7 @@ export async function updateItem(d: TableDeps, input: Input, ctx: CallContext): 
   const update = text === undefined ? null : parseUpdate(text, exprs);
   const cond = R.optCondition(input, "ConditionExpression", exprs);
   exprs.assertAllUsed();
-  const ret = R.returnValues(input, ["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"], "UpdateItem");
+  const ret = R.returnValues(input, ["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"]);
   const onFail = R.failureReturn(input);
   const rawKey = R.reqItem(input, "Key");
   return retrying(d, ctx.accountId, [name], async () => {
@@ -124,7 +124,8 @@ export async function updateItem(d: TableDeps, input: Input, ctx: CallContext): 
   });
 }
 
-function checkKeyUntouched(table: TableRecord, names: readonly string[]): void {
+/** An update may not touch the table's key attributes. */
+export function checkKeyUntouched(table: TableRecord, names: readonly string[]): void {
   const k = table.definition.key;
   for (const n of names) {
     if (n === k.hash.name || n === k.range?.name) throw new ValidationException(`One or more parameter values were invalid: Cannot update attribute ${n}. This attribute is part of the key`);

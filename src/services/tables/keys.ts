@@ -24,6 +24,21 @@ function isEmptyScalar(v: AttributeValue): boolean {
   return ("S" in v && v.S.length === 0) || ("B" in v && v.B.length === 0);
 }
 
+/** DynamoDB's limits on key values: 2048 bytes for a partition key, 1024 for a sort key. */
+const MAX_HASH_BYTES = 2048;
+const MAX_RANGE_BYTES = 1024;
+
+function scalarBytes(v: AttributeValue): number {
+  if ("S" in v) return Buffer.byteLength(v.S, "utf8");
+  if ("B" in v) return Buffer.from(v.B, "base64").length;
+  return 0;
+}
+
+function checkKeySize(v: AttributeValue, range: boolean): void {
+  if (!range && scalarBytes(v) > MAX_HASH_BYTES) throw new ValidationException(`One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of${MAX_HASH_BYTES} bytes`);
+  if (range && scalarBytes(v) > MAX_RANGE_BYTES) throw new ValidationException(`One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of ${MAX_RANGE_BYTES} bytes`);
+}
+
 /** The key attributes of `item` (an item or a Key member), checked against the schema. */
 export function readKey(key: KeySchema, item: Item, what: "item" | "key"): Item {
   const out: Record<string, AttributeValue> = {};
@@ -36,6 +51,7 @@ export function readKey(key: KeySchema, item: Item, what: "item" | "key"): Item 
       throw new ValidationException(what === "item" ? `One or more parameter values were invalid: Type mismatch for key ${k.name} expected: ${k.type} actual: ${typeOf(v)}` : "The provided key element does not match the schema");
     }
     if (isEmptyScalar(v)) throw new ValidationException(`One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ${k.type === "S" ? "string" : "binary"} value. Key: ${k.name}`);
+    checkKeySize(v, k !== key.hash);
     out[k.name] = v;
   }
   return out;
@@ -78,6 +94,9 @@ function indexKeyValue(ix: IndexDefinition, k: { name: string; type: ScalarType 
   if (isEmptyScalar(v)) {
     throw new ValidationException(`One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty ${k.type === "S" ? "string" : "binary"} value. IndexName: ${ix.name}, IndexKey: ${k.name}`);
   }
+  const max = k === ix.key.hash ? MAX_HASH_BYTES : MAX_RANGE_BYTES;
+  const size = scalarBytes(v);
+  if (size > max) throw new ValidationException(`One or more parameter values were invalid: Size limit exceeded for Index Key ${k.name} Actual Size: ${size} bytes Max Size: ${max} bytes IndexName: ${ix.name}`);
   return v;
 }
 

@@ -9,7 +9,7 @@ import { createChangeStream } from "./changes.js";
 import { streamAccount, tableArn, type TableDeps } from "./context.js";
 import { tableDescription } from "./describe.js";
 import { LimitExceededException, ResourceInUseException, tableNotFound, ValidationException } from "./errors.js";
-import { optBool, optInt, optString, tableName, TABLE_NAME, type Input, type Output } from "./input.js";
+import { optBool, optChoice, optInt, optString, tableName, TABLE_NAME, type Input, type Output } from "./input.js";
 import * as schema from "./schema.js";
 import type { TableRecord } from "./store.js";
 import type { TableDefinition } from "./types.js";
@@ -41,7 +41,7 @@ export async function createTable(d: TableDeps, input: Input, ctx: CallContext):
     ttl: null,
     tags: schema.tags(input),
     deletionProtection: optBool(input, "DeletionProtectionEnabled") ?? false,
-    tableClass: optString(input, "TableClass") ?? "STANDARD",
+    tableClass: optChoice(input, "TableClass", ["STANDARD", "STANDARD_INFREQUENT_ACCESS"] as const) ?? "STANDARD",
   };
   const made = await d.store.createTable({ account: ctx.accountId, name, createdAt: now, definition });
   if (made === "exists") {

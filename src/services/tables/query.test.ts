@@ -60,7 +60,7 @@ describe("Query", () => {
       start = page.LastEvaluatedKey;
     } while (start);
     expect(seen).toHaveLength(8);
-    const f = await q("pk = :p", { ":p": { S: "p" }, ":z": { N: "0" } }, { Limit: 4, FilterExpression: "sk > :z" });
+    const f = await q("pk = :p", { ":p": { S: "p" }, ":w": { S: "wc" } }, { Limit: 4, FilterExpression: "word > :w" });
     expect({ count: f.Count, scanned: f.ScannedCount, items: sks(f) }).toEqual({ count: 1, scanned: 4, items: ["0.25"] });
     const c = await q("pk = :p", { ":p": { S: "p" } }, { Select: "COUNT" });
     expect(c.Items).toBeUndefined();

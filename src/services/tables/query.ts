@@ -7,7 +7,7 @@
 import type { CallContext } from "../queues/types.js";
 import type { TableDeps } from "./context.js";
 import { ValidationException } from "./errors.js";
-import { evaluateCondition, parseKeyCondition, project, type Condition, type Path } from "./expressions/index.js";
+import { evaluateCondition, parseKeyCondition, project, type Condition, type Operand, type Path } from "./expressions/index.js";
 import { optBool, optChoice, optInt, optString, tableName, type Input, type Output } from "./input.js";
 import { encodePrimary } from "./keys.js";
 import { keyRange } from "./key-range.js";
@@ -36,8 +36,10 @@ function target(table: TableRecord, input: Input, consistent: boolean): Target {
 
 type Select = "ALL_ATTRIBUTES" | "ALL_PROJECTED_ATTRIBUTES" | "SPECIFIC_ATTRIBUTES" | "COUNT";
 
-function select(input: Input, t: Target, projection: Path[] | null): Select {
+function select(input: Input, t: Target, projection: Path[] | null, isQuery: boolean): Select {
   const s = optChoice(input, "Select", ["ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT"] as const);
+  // DynamoDB words this one apart, with the validation prefix on Query only.
+  if (projection && s === "COUNT") throw new ValidationException(`${isQuery ? "1 validation error detected: " : ""}Cannot specify the ProjectionExpression when choosing to get only the Count`);
   if (projection && s && s !== "SPECIFIC_ATTRIBUTES") throw new ValidationException("One or more parameter values were invalid: Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES or COUNT");
   if (projection) return "SPECIFIC_ATTRIBUTES";
   if (s === "SPECIFIC_ATTRIBUTES") throw new ValidationException("One or more parameter values were invalid: Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES");
@@ -106,10 +108,64 @@ async function shapePage(d: TableDeps, t: Target, page: ItemPage<StoredIndexItem
   return { ...out, ...R.consumed(input, t.table.name, R.readUnits(bytes, input["ConsistentRead"] === true)) };
 }
 
-function shaping(input: Input, t: Target, exprs: ReturnType<typeof R.expressionInput>): Shaping {
+function operandNames(o: Operand, out: Set<string>): void {
+  if (o.kind === "path") {
+    const first = o.path[0];
+    if (first && "name" in first) out.add(first.name);
+  } else if (o.kind === "size") operandNames(o.of, out);
+}
+
+/** The top-level attribute names a condition reads. */
+function conditionNames(c: Condition, out = new Set<string>()): Set<string> {
+  switch (c.kind) {
+    case "compare":
+      operandNames(c.left, out);
+      operandNames(c.right, out);
+      break;
+    case "between":
+      for (const o of [c.subject, c.low, c.high]) operandNames(o, out);
+      break;
+    case "in":
+      for (const o of [c.subject, ...c.options]) operandNames(o, out);
+      break;
+    case "and":
+    case "or":
+      conditionNames(c.left, out);
+      conditionNames(c.right, out);
+      break;
+    case "not":
+      conditionNames(c.operand, out);
+      break;
+    case "attribute_exists":
+    case "attribute_not_exists":
+    case "attribute_type":
+      operandNames({ kind: "path", path: c.path }, out);
+      break;
+    case "begins_with":
+      operandNames(c.subject, out);
+      operandNames(c.prefix, out);
+      break;
+    case "contains":
+      operandNames(c.subject, out);
+      operandNames(c.operand, out);
+      break;
+  }
+  return out;
+}
+
+/** A Query's filter may not read the key attributes of what it queries (they belong in the key condition). */
+function checkFilterKeys(filter: Condition | null, key: KeySchema): void {
+  if (!filter) return;
+  const names = conditionNames(filter);
+  for (const k of key.range ? [key.hash, key.range] : [key.hash]) {
+    if (names.has(k.name)) throw new ValidationException(`Filter Expression can only contain non-primary key attributes: Primary key attribute: ${k.name}`);
+  }
+}
+
+function shaping(input: Input, t: Target, exprs: ReturnType<typeof R.expressionInput>, isQuery: boolean): Shaping {
   const filter = R.optCondition(input, "FilterExpression", exprs);
   const projection = R.optProjection(input, exprs);
-  return { filter, projection, select: select(input, t, projection) };
+  return { filter, projection, select: select(input, t, projection, isQuery) };
 }
 
 export async function query(d: TableDeps, input: Input, ctx: CallContext): Promise<Output> {
@@ -121,8 +177,9 @@ export async function query(d: TableDeps, input: Input, ctx: CallContext): Promi
   if (text === undefined) throw new ValidationException("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
   const exprs = R.expressionInput(input, true);
   const { pk, range } = keyRange(parseKeyCondition(text, exprs), t.index?.key ?? table.definition.key);
-  const s = shaping(input, t, exprs);
+  const s = shaping(input, t, exprs, true);
   exprs.assertAllUsed();
+  checkFilterKeys(s.filter, t.index?.key ?? table.definition.key);
   const limit = optInt(input, "Limit", 1, Number.MAX_SAFE_INTEGER);
   const forward = optBool(input, "ScanIndexForward") ?? true;
   const page = await d.store.query({ tableId: table.id, index: t.index?.name ?? null, pk, range, forward, after: startCursor(input, t, false), limit: limit ?? Number.MAX_SAFE_INTEGER, maxBytes: PAGE_BYTES });
@@ -144,7 +201,7 @@ export async function scan(d: TableDeps, input: Input, ctx: CallContext): Promis
   const table = await d.directory.get(ctx.accountId, tableName(input));
   const t = target(table, input, optBool(input, "ConsistentRead") ?? false);
   const exprs = R.expressionInput(input, input["FilterExpression"] !== undefined || input["ProjectionExpression"] !== undefined);
-  const s = shaping(input, t, exprs);
+  const s = shaping(input, t, exprs, false);
   exprs.assertAllUsed();
   const limit = optInt(input, "Limit", 1, Number.MAX_SAFE_INTEGER);
   const page = await d.store.scan({ tableId: table.id, index: t.index?.name ?? null, segments: segments(input), after: startCursor(input, t, true), limit: limit ?? Number.MAX_SAFE_INTEGER, maxBytes: PAGE_BYTES });

@@ -65,9 +65,10 @@ export function reqItem(input: Input, member: string): Item {
 export const ReturnValue = { None: "NONE", AllOld: "ALL_OLD", UpdatedOld: "UPDATED_OLD", AllNew: "ALL_NEW", UpdatedNew: "UPDATED_NEW" } as const;
 export type ReturnValue = (typeof ReturnValue)[keyof typeof ReturnValue];
 
-export function returnValues(input: Input, allowed: readonly ReturnValue[], action: string): ReturnValue {
+export function returnValues(input: Input, allowed: readonly ReturnValue[]): ReturnValue {
   const v = optChoice(input, "ReturnValues", Object.values(ReturnValue)) ?? "NONE";
-  if (!allowed.includes(v)) throw new ValidationException(`ReturnValues can only be ${allowed.join(" or ")} for ${action}`);
+  // DynamoDB: "ReturnValues can only be ALL_OLD or NONE" (PutItem, DeleteItem).
+  if (!allowed.includes(v)) throw new ValidationException(`ReturnValues can only be ${allowed.join(" or ")}`);
   return v;
 }
 

@@ -47,9 +47,13 @@ function stampLater(d: TableDeps, table: TableRecord): void {
 }
 
 /** Rewrites items written before TTL was on so the store knows their expiry (no change records: nothing changed). */
-async function stamp(d: TableDeps, table: TableRecord): Promise<void> {
+async function stamp(d: TableDeps, enabled: TableRecord): Promise<void> {
   let after = null as Parameters<TableDeps["store"]["scan"]>[0]["after"];
   for (;;) {
+    // Read the definition again for every page: a rewrite replaces the item's index entries
+    // with those of the definition it is given, so a stale one would drop an index added since.
+    const table = await d.store.getTableById(enabled.id);
+    if (!table?.definition.ttl?.enabled) return;
     const page = await d.store.scan({ tableId: table.id, index: null, segments: { from: 0, to: 2 ** 32 }, after, limit: 500, maxBytes: 4 * 1024 * 1024 });
     const writes = page.items.flatMap((s) => {
       const item = JSON.parse(s.item) as Item;

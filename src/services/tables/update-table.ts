@@ -9,25 +9,26 @@ import type { CallContext } from "../queues/types.js";
 import { closeChangeStream, createChangeStream } from "./changes.js";
 import type { TableDeps } from "./context.js";
 import { tableDescription } from "./describe.js";
-import { ResourceNotFoundException, ValidationException } from "./errors.js";
+import { LimitExceededException, ResourceNotFoundException, ValidationException } from "./errors.js";
 import { optBool, optList, optObject, reqString, tableName, type Input, type Output } from "./input.js";
 import { indexEntries } from "./keys.js";
 import { changeDefinition, describeTableStats } from "./management.js";
 import * as schema from "./schema.js";
-import type { TableRecord } from "./store.js";
-import type { IndexDefinition, Item, ScalarType, TableDefinition } from "./types.js";
+import type { IndexEntry, TableRecord } from "./store.js";
+import type { IndexDefinition, Item, ScalarType, TableDefinition, TableStream } from "./types.js";
 import { segmentOf } from "./values/segment.js";
 
 const invalid = (text: string): ValidationException => new ValidationException(`One or more parameter values were invalid: ${text}`);
 
-async function streamChange(d: TableDeps, input: Input, t: TableRecord, ctx: CallContext): Promise<Partial<TableDefinition>> {
+/** `made` keeps a stream created by an attempt that lost to another change, so the next attempt uses it rather than making another. */
+async function streamChange(d: TableDeps, input: Input, t: TableRecord, ctx: CallContext, made: { stream?: TableStream }): Promise<Partial<TableDefinition>> {
   const spec = schema.streamSpecification(input);
   if (!spec) return {};
   const cur = t.definition.stream;
   if (spec.enabled && cur) throw new ValidationException(`Table already has an enabled stream: TableName: ${t.name}, StreamLabel: ${cur.label}`);
   if (!spec.enabled && !cur) throw new ValidationException(`Table already has no enabled stream: TableName: ${t.name}`);
   if (!spec.enabled) return { stream: null };
-  const stream = await createChangeStream(d.streams, { account: ctx.accountId, table: t.name, tableArn: t.definition.arn, viewType: spec.viewType ?? "KEYS_ONLY", shards: d.config.streamShards, now: d.clock.now() });
+  const stream = (made.stream ??= await createChangeStream(d.streams, { account: ctx.accountId, table: t.name, tableArn: t.definition.arn, viewType: spec.viewType ?? "KEYS_ONLY", shards: d.config.streamShards, now: d.clock.now() }));
   return { stream, latestStream: { label: stream.label, arn: `${t.definition.arn}/stream/${stream.label}`, viewType: stream.viewType } };
 }
 
@@ -60,6 +61,8 @@ function indexChanges(input: Input, def: TableDefinition, now: number): { indexe
       }
     }
   }
+  // DynamoDB creates or deletes one global index per UpdateTable call.
+  if (added.length + dropped.length > 1) throw new LimitExceededException("Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table");
   if (updates.length > 0 || input["AttributeDefinitions"]) pruneAttributes(attributes, def, indexes);
   return { indexes, attributes, added, dropped };
 }
@@ -79,6 +82,7 @@ export async function updateTable(d: TableDeps, input: Input, ctx: CallContext):
   let added: IndexDefinition[] = [];
   let dropped: string[] = [];
   let disabled: TableDefinition["stream"] = null;
+  const made: { stream?: TableStream } = {};
   const table = await changeDefinition(d, ctx.accountId, name, async (t) => {
     const def = t.definition;
     const billing = input["BillingMode"] ? schema.billingMode(input) : def.billing;
@@ -87,7 +91,7 @@ export async function updateTable(d: TableDeps, input: Input, ctx: CallContext):
     dropped = ix.dropped;
     const throughput = input["ProvisionedThroughput"] || billing !== def.billing ? schema.throughput(input, billing) : def.throughput;
     const protection = optBool(input, "DeletionProtectionEnabled") ?? def.deletionProtection;
-    const stream = await streamChange(d, input, t, ctx);
+    const stream = await streamChange(d, input, t, ctx, made);
     disabled = stream.stream === null ? def.stream : null;
     return { ...def, billing, throughput, indexes: ix.indexes, attributes: ix.attributes, deletionProtection: protection, ...stream };
   });
@@ -102,13 +106,29 @@ export async function updateTable(d: TableDeps, input: Input, ctx: CallContext):
   return { TableDescription: tableDescription(table, await describeTableStats(d, table), "UPDATING") };
 }
 
+/**
+ * An existing item's entries in the new indexes. As in DynamoDB, an item whose index key
+ * attribute has another type (or an empty value) is left out of that index rather than
+ * failing the index.
+ */
+function backfillEntries(def: TableDefinition, item: Item): IndexEntry[] {
+  return def.indexes.flatMap((ix) => {
+    try {
+      return indexEntries({ ...def, indexes: [ix] }, item);
+    } catch (err) {
+      if (err instanceof ValidationException) return [];
+      throw err;
+    }
+  });
+}
+
 /** Adds entries of the new indexes for every item of the table (those still at the version read). */
 async function backfill(d: TableDeps, table: TableRecord, added: readonly IndexDefinition[]): Promise<void> {
   const only: TableDefinition = { ...table.definition, indexes: added };
   let after = null as Parameters<TableDeps["store"]["scan"]>[0]["after"];
   for (;;) {
     const page = await d.store.scan({ tableId: table.id, index: null, segments: { from: 0, to: 2 ** 32 }, after, limit: 500, maxBytes: 4 * 1024 * 1024 });
-    const entries = page.items.flatMap((it) => indexEntries(only, JSON.parse(it.item) as Item).map((entry) => ({ pk: it.pk, sk: it.sk, version: it.version, entry })));
+    const entries = page.items.flatMap((it) => backfillEntries(only, JSON.parse(it.item) as Item).map((entry) => ({ pk: it.pk, sk: it.sk, version: it.version, entry })));
     if (entries.length > 0) await d.store.addIndexEntries(table.id, entries);
     const last = page.items[page.items.length - 1];
     if (!page.more || !last) return;

@@ -86,6 +86,24 @@ function objectTests(ctx: StoreCtx<BucketStore>): void {
     expect(await ctx.store.deleteObjects(name(), [{ key: "x", events: [] }])).toBeNull();
   });
 
+  it("writes conditionally only when the key still has the expected ETag", async () => {
+    const b = bucket();
+    await ctx.store.createBucket(b);
+    const ev: NewEvent = { kind: "queue", target: `arn:aws:sqs:us-east-1:000000000001:${b.name}`, body: "{}" };
+    const tries = [object(b.name, "lock"), object(b.name, "lock")];
+    const results = await Promise.all(tries.map((o) => ctx.store.putObject(o, [ev], { etag: null })));
+    expect(results.filter((r) => r === "conflict")).toHaveLength(1);
+    const winner = tries[results.findIndex((r) => r !== "conflict")]!;
+    expect(await ctx.store.getObject(b.name, "lock")).toEqual(winner);
+    const next = { ...object(b.name, "lock"), etag: "f" };
+    expect(await ctx.store.putObject(next, [ev], { etag: "stale" })).toBe("conflict");
+    expect(await ctx.store.getObject(b.name, "lock")).toEqual(winner);
+    expect(await ctx.store.putObject(next, [ev], { etag: "e" })).toEqual({ dropped: winner.segments.map((s) => s.blob) });
+    const events = (await ctx.store.claimEvents(T * 2, 1000, 1000)).filter((e) => e.target === ev.target);
+    expect(events).toHaveLength(2);
+    await ctx.store.ackEvents(events.map((e) => e.id));
+  });
+
   it("lists keys in UTF-8 byte order with prefix, after and skipped prefixes", async () => {
     const b = bucket();
     await ctx.store.createBucket(b);
@@ -126,6 +144,10 @@ function uploadTests(ctx: StoreCtx<BucketStore>): void {
     await ctx.store.putPart(p3);
     expect(await ctx.store.listParts(u.id)).toEqual([p1again, p2, p3]);
     expect((await ctx.store.listUploads(b.name)).map((x) => x.id)).toEqual([u.id]);
+    // A segment naming a part's replaced blob (a part uploaded again since) changes nothing.
+    expect(await ctx.store.completeUpload(b.name, u.id, object(b.name, "big", [p1.blob, p3.blob]), [])).toBe("partsChanged");
+    expect(await ctx.store.getObject(b.name, "big")).toBeNull();
+    expect(await ctx.store.listParts(u.id)).toEqual([p1again, p2, p3]);
     const o = object(b.name, "big", [p1again.blob, p3.blob]);
     expect(await ctx.store.completeUpload(b.name, u.id, o, [])).toEqual({ dropped: [p2.blob] });
     expect(await ctx.store.getObject(b.name, "big")).toEqual(o);

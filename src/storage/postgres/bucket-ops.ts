@@ -64,8 +64,14 @@ async function writeObject(tx: Tx, o: ObjectRecord): Promise<string[]> {
   return rows.segmentBlobs(old?.segments).filter((b) => !keep.has(b));
 }
 
-export async function putObject(tx: Tx, o: ObjectRecord, events: readonly NewEvent[]): Promise<Dropped | null> {
+export async function putObject(tx: Tx, o: ObjectRecord, events: readonly NewEvent[], expect?: { readonly etag: string | null }): Promise<Dropped | null | "conflict"> {
   if (!(await bucketLive(tx, o.bucket))) return null;
+  if (expect) {
+    // Two creates of an absent key both find nothing to lock: the key's advisory lock orders them.
+    await tx`SELECT pg_advisory_xact_lock(hashtextextended(${o.bucket}::text || '/' || encode(${rows.keyBytes(o.key)}::bytea, 'hex'), 0))`;
+    const [cur] = await tx<{ etag: string }[]>`SELECT etag FROM bucket_objects WHERE bucket = ${o.bucket} AND key = ${rows.keyBytes(o.key)} FOR UPDATE`;
+    if ((cur?.etag ?? null) !== expect.etag) return "conflict";
+  }
   const dropped = await writeObject(tx, o);
   await addEvents(tx, events);
   return { dropped };
@@ -136,9 +142,12 @@ async function dropUpload(tx: Tx, id: string, keep: ReadonlySet<string>): Promis
   return blobs.map((b) => b.blob).filter((b) => !keep.has(b));
 }
 
-export async function completeUpload(tx: Tx, bucket: string, uploadId: string, o: ObjectRecord, events: readonly NewEvent[]): Promise<Dropped | null> {
+export async function completeUpload(tx: Tx, bucket: string, uploadId: string, o: ObjectRecord, events: readonly NewEvent[]): Promise<Dropped | null | "partsChanged"> {
   if (!(await bucketLive(tx, bucket))) return null;
   if (!(await getUpload(tx, bucket, uploadId, true))) return null;
+  // The upload's lock keeps parts from changing until the commit (putPart shares it).
+  const parts = new Set((await tx<{ blob: string }[]>`SELECT blob FROM bucket_parts WHERE upload_id = ${uploadId}`).map((p) => p.blob));
+  if (o.segments.some((s) => !parts.has(s.blob))) return "partsChanged";
   const replaced = await writeObject(tx, o);
   const unused = await dropUpload(tx, uploadId, new Set(o.segments.map((s) => s.blob)));
   await addEvents(tx, events);

@@ -21,8 +21,8 @@ export class PostgresBucketStore implements BucketStore {
   setNotification(name: string, config: NotificationConfig | null, events: readonly NewEvent[]): Promise<boolean> {
     return transaction(this.sql, (tx) => ops.setNotification(tx, name, config, events));
   }
-  putObject(o: ObjectRecord, events: readonly NewEvent[]): Promise<Dropped | null> {
-    return transaction(this.sql, (tx) => ops.putObject(tx, o, events));
+  putObject(o: ObjectRecord, events: readonly NewEvent[], expect?: { readonly etag: string | null }): Promise<Dropped | null | "conflict"> {
+    return transaction(this.sql, (tx) => ops.putObject(tx, o, events, expect));
   }
   getObject(bucket: string, key: string): Promise<ObjectRecord | null> {
     return ops.getObject(this.sql, bucket, key);
@@ -48,7 +48,7 @@ export class PostgresBucketStore implements BucketStore {
   listParts(uploadId: string): Promise<PartRecord[]> {
     return ops.listParts(this.sql, uploadId);
   }
-  completeUpload(bucket: string, uploadId: string, o: ObjectRecord, events: readonly NewEvent[]): Promise<Dropped | null> {
+  completeUpload(bucket: string, uploadId: string, o: ObjectRecord, events: readonly NewEvent[]): Promise<Dropped | null | "partsChanged"> {
     return transaction(this.sql, (tx) => ops.completeUpload(tx, bucket, uploadId, o, events));
   }
   abortUpload(bucket: string, uploadId: string): Promise<Dropped | null> {

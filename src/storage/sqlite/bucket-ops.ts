@@ -55,8 +55,12 @@ function writeObject(db: Db, o: ObjectRecord): string[] {
   return rows.segmentBlobs(old).filter((b) => !keep.has(b));
 }
 
-function putObject(db: Db, a: { object: ObjectRecord; events: NewEvent[] }): Dropped | null {
+function putObject(db: Db, a: { object: ObjectRecord; events: NewEvent[]; expect?: { etag: string | null } }): Dropped | "conflict" | null {
   if (!stmt(db, "SELECT 1 FROM buckets WHERE name = ?").get(a.object.bucket)) return null;
+  if (a.expect) {
+    const etag = stmt(db, "SELECT etag FROM bucket_objects WHERE bucket = ? AND key = ?").pluck().get(a.object.bucket, rows.keyBytes(a.object.key)) as string | undefined;
+    if ((etag ?? null) !== a.expect.etag) return "conflict";
+  }
   const dropped = writeObject(db, a.object);
   addEvents(db, a.events);
   return { dropped };
@@ -130,9 +134,11 @@ function dropUpload(db: Db, id: string, keep: ReadonlySet<string>): string[] {
   return blobs.filter((b) => !keep.has(b));
 }
 
-function completeUpload(db: Db, a: { bucket: string; uploadId: string; object: ObjectRecord; events: NewEvent[] }): Dropped | null {
+function completeUpload(db: Db, a: { bucket: string; uploadId: string; object: ObjectRecord; events: NewEvent[] }): Dropped | null | "partsChanged" {
   if (!getUpload(db, { bucket: a.bucket, id: a.uploadId })) return null;
   if (!stmt(db, "SELECT 1 FROM buckets WHERE name = ?").get(a.bucket)) return null;
+  const parts = new Set(stmt(db, "SELECT blob FROM bucket_parts WHERE upload_id = ?").pluck().all(a.uploadId) as string[]);
+  if (a.object.segments.some((s) => !parts.has(s.blob))) return "partsChanged";
   const replaced = writeObject(db, a.object);
   const unused = dropUpload(db, a.uploadId, new Set(a.object.segments.map((s) => s.blob)));
   addEvents(db, a.events);

@@ -21,8 +21,8 @@ export class SqliteBucketStore implements BucketStore {
   setNotification(name: string, config: NotificationConfig | null, events: readonly NewEvent[]): Promise<boolean> {
     return this.exec.write("buckets.setNotification", { name, config, events: [...events] });
   }
-  putObject(object: ObjectRecord, events: readonly NewEvent[]): Promise<Dropped | null> {
-    return this.exec.write("buckets.putObject", { object, events: [...events] });
+  putObject(object: ObjectRecord, events: readonly NewEvent[], expect?: { readonly etag: string | null }): Promise<Dropped | null | "conflict"> {
+    return this.exec.write("buckets.putObject", { object, events: [...events], ...(expect ? { expect: { etag: expect.etag } } : {}) });
   }
   getObject(bucket: string, key: string): Promise<ObjectRecord | null> {
     return this.exec.read("buckets.getObject", { bucket, key });
@@ -48,7 +48,7 @@ export class SqliteBucketStore implements BucketStore {
   listParts(uploadId: string): Promise<PartRecord[]> {
     return this.exec.read("buckets.listParts", { uploadId });
   }
-  completeUpload(bucket: string, uploadId: string, object: ObjectRecord, events: readonly NewEvent[]): Promise<Dropped | null> {
+  completeUpload(bucket: string, uploadId: string, object: ObjectRecord, events: readonly NewEvent[]): Promise<Dropped | null | "partsChanged"> {
     return this.exec.write("buckets.completeUpload", { bucket, uploadId, object, events: [...events] });
   }
   abortUpload(bucket: string, uploadId: string): Promise<Dropped | null> {

@@ -219,6 +219,8 @@ export const migrations: readonly Migration[] = [
       -- Keys are encoded so BLOB order (memcmp) is DynamoDB's key order; sk is empty when
       -- the table has no sort key. segment is the partition key's 32-bit hash (scan order).
       -- The item text comes last so reading the short columns stays off overflow pages.
+      -- A rowid table: items are large rows, which WITHOUT ROWID packs a few per page and
+      -- splits often (measured: puts of 1 KiB items about 40% faster with rowids).
       CREATE TABLE table_items (
         table_id INTEGER NOT NULL,
         pk BLOB NOT NULL,
@@ -229,7 +231,7 @@ export const migrations: readonly Migration[] = [
         expires_at INTEGER,
         item TEXT NOT NULL,
         PRIMARY KEY (table_id, pk, sk)
-      ) WITHOUT ROWID;
+      );
       CREATE INDEX table_items_by_segment ON table_items (table_id, segment, pk, sk);
       CREATE INDEX table_items_by_expiry ON table_items (expires_at) WHERE expires_at IS NOT NULL;
 

@@ -41,7 +41,8 @@ export async function listObjects(s: BucketService, bucket: string, q: Query, ct
   const from = token !== undefined ? decodeToken(token) : undefined;
   const startAfter = v2 ? q.get("start-after") : q.get("marker");
   const after = from?.value ?? startAfter ?? "";
-  const afterIsPrefix = from ? from.prefix : !!delimiter && !v2 && after.startsWith(prefix) && after.endsWith(delimiter);
+  // A V1 marker is a rolled-up common prefix (a NextMarker) only when it is prefix + one level + delimiter.
+  const afterIsPrefix = from ? from.prefix : !!delimiter && !v2 && after.startsWith(prefix) && after.indexOf(delimiter, prefix.length) === after.length - delimiter.length && after.length > prefix.length;
   const result = await s.listObjects({ Bucket: bucket, prefix, after, afterIsPrefix, maxKeys: q.get("max-keys"), ...(delimiter ? { delimiter } : {}) }, ctx);
   const echo = { bucket, account: ctx.accountId, prefix, ...(delimiter ? { delimiter } : {}), ...(encodingType ? { encodingType } : {}) };
   if (!v2) return xmlResponse(out.listV1Xml(result, echo, enc, startAfter ?? ""));

@@ -14,7 +14,7 @@ describe("parseXml", () => {
     expect(childText(parseXml("<a><Key>  x  </Key></a>"), "Key")).toBe("  x  ");
   });
   it("refuses malformed documents and DOCTYPE", () => {
-    for (const bad of ["", "<a>", "<a></b>", "<a/><b/>", "text", '<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>', "<a>&unknown;</a>"]) {
+    for (const bad of ["", "<a>", "<a></b>", "<a/><b/>", "text", '<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>', "<a>&unknown;</a>", "<a>&#x110000;</a>", "<a>&#99999999999;</a>", "<a>&#xD800;</a>", "<a>&#0;</a>"]) {
       expect(() => parseXml(bad), bad).toThrow(expect.objectContaining({ code: "MalformedXML" }));
     }
   });

@@ -15,10 +15,17 @@ export interface XmlNode {
 
 const NAMED: Readonly<Record<string, string>> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 
+function codePoint(n: number): string {
+  // XML allows neither NUL nor surrogates (a lone one would reach the store as U+FFFD, naming
+  // another key); past U+10FFFF is no character (String.fromCodePoint would throw a RangeError).
+  if (!(n > 0 && n <= 0x10ffff) || (n >= 0xd800 && n <= 0xdfff)) throw new MalformedXML();
+  return String.fromCodePoint(n);
+}
+
 function decodeText(raw: string): string {
   return raw.replace(/&(#x[0-9a-fA-F]+|#\d+|[a-z]+);/g, (_, ref: string) => {
-    if (ref.startsWith("#x")) return String.fromCodePoint(parseInt(ref.slice(2), 16));
-    if (ref.startsWith("#")) return String.fromCodePoint(parseInt(ref.slice(1), 10));
+    if (ref.startsWith("#x")) return codePoint(parseInt(ref.slice(2), 16));
+    if (ref.startsWith("#")) return codePoint(parseInt(ref.slice(1), 10));
     const v = NAMED[ref];
     if (v === undefined) throw new MalformedXML();
     return v;
