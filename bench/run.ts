@@ -15,6 +15,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   streams: () => import("./streams.js"),
   buckets: () => import("./buckets.js"),
   tables: () => import("./tables.js"),
+  "csv-ingest": () => import("./csv-ingest.js"),
 };
 
 async function list(): Promise<void> {

@@ -40,7 +40,6 @@ export async function serve(o: ServeOptions): Promise<Serving> {
     ...(o.writer ? { writer: o.writer } : {}),
     ...(o.durability ? { durability: o.durability } : {}),
   });
-  await platform.start();
   const app = createApp({
     platform,
     credentials: new Credentials(o.credentials),
@@ -52,6 +51,10 @@ export async function serve(o: ServeOptions): Promise<Serving> {
     const [first] = o.credentials;
     // Handlers' AWS SDK clients call this endpoint, signed with the first configured key.
     if (first) platform.functions.setEndpoint({ url: loopback(listening.url), accessKeyId: first.accessKeyId, secretAccessKey: first.secretAccessKey });
+    // Background work starts only now: after a restart, mappings invoke existing functions
+    // at once, and a worker started before the endpoint was set would have no endpoint or
+    // keys in its environment for its whole (warm) life.
+    await platform.start();
     logger.info({ url: listening.url, store: o.store ? "postgres" : o.dataDir }, "listening");
     return { ...listening, platform };
   } catch (err) {
