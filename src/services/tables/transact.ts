@@ -101,10 +101,18 @@ export async function transactWriteItems(d: TableDeps, input: Input, ctx: CallCo
   });
 }
 
-async function decide(d: TableDeps, actions: readonly Action[], ctx: CallContext): Promise<Parameters<typeof planWrite>[1][]> {
+interface Target {
+  readonly a: Action;
+  readonly table: TableRecord;
+  readonly key: Item;
+  readonly encoded: EncodedKey;
+  readonly put: Item | undefined;
+}
+
+/** Each action's table and key, refusing two actions on one item. */
+async function targets(d: TableDeps, actions: readonly Action[], ctx: CallContext): Promise<Target[]> {
   const seen = new Set<string>();
-  const reasons: CancellationReason[] = [];
-  const planned: Parameters<typeof planWrite>[1][] = [];
+  const out: Target[] = [];
   for (const a of actions) {
     const table = await d.directory.get(ctx.accountId, a.tableName);
     if (a.update) checkKeyUntouched(table, updatedTopNames(a.update));
@@ -112,11 +120,34 @@ async function decide(d: TableDeps, actions: readonly Action[], ctx: CallContext
     const id = `${table.id}:${keyString(encoded)}`;
     if (seen.has(id)) throw new ValidationException("Transaction request cannot include multiple operations on one item");
     seen.add(id);
-    const current = parseStored((await d.store.getItems(table.id, [encoded]))[0] ?? null);
+    out.push({ a, table, key, encoded, put });
+  }
+  return out;
+}
+
+/** The current items of all targets, read with one store call per table. */
+async function currentItems(d: TableDeps, ts: readonly Target[]): Promise<Current[]> {
+  const out: Current[] = new Array<Current>(ts.length);
+  const byTable = new Map<number, number[]>();
+  ts.forEach((t, i) => byTable.set(t.table.id, [...(byTable.get(t.table.id) ?? []), i]));
+  for (const [tableId, positions] of byTable) {
+    const rows = await d.store.getItems(tableId, positions.map((i) => (ts[i] as Target).encoded));
+    positions.forEach((i, k) => (out[i] = parseStored(rows[k] ?? null)));
+  }
+  return out;
+}
+
+async function decide(d: TableDeps, actions: readonly Action[], ctx: CallContext): Promise<Parameters<typeof planWrite>[1][]> {
+  const ts = await targets(d, actions, ctx);
+  const currents = await currentItems(d, ts);
+  const reasons: CancellationReason[] = [];
+  const planned: Parameters<typeof planWrite>[1][] = [];
+  ts.forEach(({ a, table, key, encoded, put }, i) => {
+    const current = currents[i] as Current;
     const ok = !a.condition || evaluateCondition(a.condition, current.item);
     reasons.push(ok ? { Code: "None" } : { Code: "ConditionalCheckFailed", Message: "The conditional request failed", ...(a.onFailItem && current.item ? { Item: current.item } : {}) });
     if (ok) planned.push({ table, key: encoded, current, next: nextItem(a, current, key, put), region: ctx.region });
-  }
+  });
   if (reasons.some((r) => r.Code !== "None")) throw new TransactionCanceledException(reasons);
   return planned;
 }
