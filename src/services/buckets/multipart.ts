@@ -49,7 +49,12 @@ export async function uploadPart(d: BucketDeps, i: { Bucket: string; Key: string
   const number = partNumberOf(i.partNumber, d.limits.maxParts);
   const { u } = await requireUpload(d, i.Bucket, i.Key, i.uploadId, ctx);
   const got = await receive(d.blobs, i.payload, d.limits.maxPartBytes);
-  const p: PartRecord = { uploadId: u.id, number, size: got.size, etag: got.md5.toString("hex"), lastModified: d.clock.now(), blob: got.blob, checksum: got.checksum };
+  return savePart(d, u, number, got, got.checksum);
+}
+
+/** Records a received part (replacing one of the same number), or drops its bytes if the upload is gone. */
+export async function savePart(d: BucketDeps, u: UploadRecord, number: number, got: { size: number; md5: Buffer; blob: string }, checksum: Checksum | null): Promise<PartRecord> {
+  const p: PartRecord = { uploadId: u.id, number, size: got.size, etag: got.md5.toString("hex"), lastModified: d.clock.now(), blob: got.blob, checksum };
   const r = await d.store.putPart(p);
   if (!r) {
     await dropBlobs(d, [got.blob]);

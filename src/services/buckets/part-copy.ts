@@ -5,10 +5,10 @@
  */
 import { Readable } from "node:stream";
 import { checkConditions, type Conditions } from "./conditions.js";
-import { dropBlobs, requireBucket, type BucketDeps, type S3Context } from "./deps.js";
-import { InvalidArgument, NoSuchKey, NoSuchUpload, PreconditionFailed, S3Error } from "./errors.js";
+import { requireBucket, type BucketDeps, type S3Context } from "./deps.js";
+import { InvalidArgument, NoSuchKey, PreconditionFailed, S3Error } from "./errors.js";
 import { receive } from "./ingest.js";
-import { partNumberOf, requireUpload } from "./multipart.js";
+import { partNumberOf, requireUpload, savePart } from "./multipart.js";
 import { checkKey } from "./names.js";
 import { openObject } from "./objects.js";
 import type { PartRecord } from "./types.js";
@@ -54,12 +54,5 @@ export async function uploadPartCopy(d: BucketDeps, i: UploadPartCopyInput, ctx:
   const source = length ? openObject(d, o.segments, start, end) : Readable.from([]);
   // Destroyed however receive ends, so the source's blobs are unpinned (see openObject).
   const got = await receive(d.blobs, { source, length }, d.limits.maxPartBytes).finally(() => source.destroy());
-  const p: PartRecord = { uploadId: u.id, number, size: got.size, etag: got.md5.toString("hex"), lastModified: d.clock.now(), blob: got.blob, checksum: null };
-  const r = await d.store.putPart(p);
-  if (!r) {
-    await dropBlobs(d, [got.blob]);
-    throw new NoSuchUpload(u.id);
-  }
-  await dropBlobs(d, r.dropped);
-  return p;
+  return savePart(d, u, number, got, null);
 }

@@ -9,7 +9,8 @@ import { ServiceError } from "../../core/errors.js";
 import type { CallContext } from "../../services/queues/types.js";
 import type { WireRequest, WireResponse } from "../types.js";
 import { STREAMS_ACTIONS, TABLE_ACTIONS } from "./actions.js";
-import { isObject, jsonReply } from "./json.js";
+import { isObject } from "../json-shape.js";
+import { jsonReply } from "./json.js";
 
 export { dynamoDbError } from "./errors.js";
 

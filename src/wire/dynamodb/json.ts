@@ -5,28 +5,10 @@
  * seconds, fractional; AttributeValues are already in wire form (binary as base64).
  */
 import { crc32 } from "node:zlib";
+import { toJsonShape } from "../json-shape.js";
 import type { WireResponse } from "../types.js";
 
 export const DYNAMODB_CONTENT_TYPE = "application/x-amz-json-1.0";
-
-type Json = Record<string, unknown>;
-
-export function isObject(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof Uint8Array);
-}
-
-/** Dates become epoch seconds; undefined members are left out rather than written as null. */
-export function toJsonShape(value: unknown): unknown {
-  if (value instanceof Date) return value.getTime() / 1000;
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64");
-  if (Array.isArray(value)) return value.map(toJsonShape);
-  if (isObject(value)) {
-    const out: Json = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toJsonShape(v);
-    return out;
-  }
-  return value;
-}
 
 export function jsonReply(status: number, requestId: string, body: unknown): WireResponse {
   const bytes = Buffer.from(JSON.stringify(toJsonShape(body)), "utf8");

@@ -9,6 +9,7 @@ import { ServiceError } from "../../core/errors.js";
 import type { CallContext } from "../../services/queues/types.js";
 import type { StreamService } from "../../services/streams/service.js";
 import { CborError, decodeCbor, encodeCbor } from "../cbor.js";
+import { isObject, toJsonShape, type Json } from "../json-shape.js";
 import type { WireRequest, WireResponse } from "../types.js";
 
 export const KINESIS_TARGET = "Kinesis_20131202.";
@@ -24,12 +25,7 @@ class SerializationException extends ServiceError {
   }
 }
 
-type Json = Record<string, unknown>;
 type Format = "json" | "cbor";
-
-function isObject(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Date);
-}
 
 export function kinesisFormat(headers: Readonly<Record<string, string | string[] | undefined>>): Format {
   const type = headers["content-type"];
@@ -65,18 +61,6 @@ function parseInput(action: string, body: Buffer, format: Format): Json {
   return parsed;
 }
 
-/** Bytes become base64 and Dates epoch seconds, as AWS JSON 1.1 writes them. */
-function toJsonShape(value: unknown): unknown {
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64");
-  if (value instanceof Date) return value.getTime() / 1000;
-  if (Array.isArray(value)) return value.map(toJsonShape);
-  if (isObject(value)) {
-    const out: Json = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toJsonShape(v);
-    return out;
-  }
-  return value;
-}
 
 function reply(status: number, format: Format, requestId: string, body: unknown, extra: Record<string, string> = {}): WireResponse {
   const headers = { "content-type": format === "cbor" ? CBOR_TYPE : JSON_TYPE, "x-amzn-requestid": requestId, ...extra };
