@@ -40,8 +40,13 @@ export async function serve(o: ServeOptions): Promise<Serving> {
     ...(o.writer ? { writer: o.writer } : {}),
     ...(o.durability ? { durability: o.durability } : {}),
   });
+  // Requests wait until the platform has started: its start-up work (such as sweeping
+  // unfinished object files) must not race requests.
+  let started = (): void => undefined;
+  const ready = new Promise<void>((resolve) => (started = resolve));
   const app = createApp({
     platform,
+    ready,
     credentials: new Credentials(o.credentials),
     logger,
     ...(o.publicUrl ? { publicUrl: o.publicUrl } : {}),
@@ -55,6 +60,7 @@ export async function serve(o: ServeOptions): Promise<Serving> {
     // at once, and a worker started before the endpoint was set would have no endpoint or
     // keys in its environment for its whole (warm) life.
     await platform.start();
+    started();
     logger.info({ url: listening.url, store: o.store ? "postgres" : o.dataDir }, "listening");
     return { ...listening, platform };
   } catch (err) {

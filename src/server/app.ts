@@ -33,6 +33,12 @@ export interface AppOptions {
   /** Base of queue URLs; by default taken from each request's Host header. */
   readonly publicUrl?: string;
   readonly logger: Logger;
+  /**
+   * AWS requests wait for this before they are served (health and metrics do not): the
+   * listener can open before the platform's background work starts.
+   * @default already resolved
+   */
+  readonly ready?: Promise<void>;
 }
 
 /** A request or response from Node's HTTP/1 server or its HTTP/2 compatibility API. */
@@ -180,7 +186,8 @@ export function createApp(o: AppOptions): App {
     }
     inFlight++;
     // S3 bodies stream instead of being buffered, so S3 is served on its own path.
-    const serving = s3 ? serveS3(o, req, res) : serveAws(req, res);
+    const ready = o.ready ?? Promise.resolve();
+    const serving = ready.then(() => (s3 ? serveS3(o, req, res) : serveAws(req, res)));
     void serving.finally(() => inFlight--);
   }
 
