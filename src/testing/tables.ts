@@ -34,3 +34,14 @@ export async function tableHarness(options: TableServiceOptions = {}, storage?: 
     },
   };
 }
+
+/** Creates an on-demand table keyed by `hash` (and `range`), each given as [name, type]. */
+export async function createKeyedTable(h: TableHarness, name: string, hash: [string, "S" | "N" | "B"], range?: [string, "S" | "N" | "B"]): Promise<void> {
+  const keys = range ? [hash, range] : [hash];
+  await h.call("CreateTable", {
+    TableName: name,
+    AttributeDefinitions: keys.map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
+    KeySchema: keys.map(([AttributeName], i) => ({ AttributeName, KeyType: i === 0 ? "HASH" : "RANGE" })),
+    BillingMode: "PAY_PER_REQUEST",
+  });
+}

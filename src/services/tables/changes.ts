@@ -4,7 +4,7 @@
  * stream is a stream in the stream store with a fixed set of shards; an item's records
  * all go to the shard its partition key hashes to, so they stay in order.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { RecordEntry, StreamStore } from "../streams/store.js";
 import { uniformRanges } from "../streams/hash.js";
 import { streamAccount } from "./context.js";
@@ -47,7 +47,8 @@ export function changeRecord(stream: TableStream, region: string, c: Change, now
   const withOld = (v === "OLD_IMAGE" || v === "NEW_AND_OLD_IMAGES") && c.oldItem;
   const sized = itemSize(c.keys) + (withNew ? itemSize(c.newItem) : 0) + (withOld ? itemSize(c.oldItem) : 0);
   return {
-    eventID: randomBytes(16).toString("hex"),
+    // randomUUID draws from a cached entropy pool: far cheaper per record than randomBytes.
+    eventID: randomUUID().replaceAll("-", ""),
     eventName,
     awsRegion: region,
     dynamodb: {

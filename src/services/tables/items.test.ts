@@ -1,21 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { tableHarness, type TableHarness } from "../../testing/tables.js";
+import { createKeyedTable, tableHarness, type TableHarness } from "../../testing/tables.js";
 
 let h: TableHarness;
 beforeEach(async () => {
   h = await tableHarness();
-  await h.call("CreateTable", {
-    TableName: "tab",
-    AttributeDefinitions: [
-      { AttributeName: "pk", AttributeType: "S" },
-      { AttributeName: "sk", AttributeType: "N" },
-    ],
-    KeySchema: [
-      { AttributeName: "pk", KeyType: "HASH" },
-      { AttributeName: "sk", KeyType: "RANGE" },
-    ],
-    BillingMode: "PAY_PER_REQUEST",
-  });
+  await createKeyedTable(h, "tab", ["pk", "S"], ["sk", "N"]);
 });
 afterEach(() => h.close());
 

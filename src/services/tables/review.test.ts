@@ -1,23 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { tableHarness, type TableHarness } from "../../testing/tables.js";
+import { createKeyedTable, tableHarness, type TableHarness } from "../../testing/tables.js";
 import { openSqliteStorage } from "../../storage/sqlite/storage.js";
 import type { TableStore } from "./store.js";
 
 let h: TableHarness;
 beforeEach(async () => {
   h = await tableHarness();
-  await h.call("CreateTable", {
-    TableName: "tab",
-    AttributeDefinitions: [
-      { AttributeName: "pk", AttributeType: "S" },
-      { AttributeName: "sk", AttributeType: "N" },
-    ],
-    KeySchema: [
-      { AttributeName: "pk", KeyType: "HASH" },
-      { AttributeName: "sk", KeyType: "RANGE" },
-    ],
-    BillingMode: "PAY_PER_REQUEST",
-  });
+  await createKeyedTable(h, "tab", ["pk", "S"], ["sk", "N"]);
 });
 afterEach(() => h.close());
 
