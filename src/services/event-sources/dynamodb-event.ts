@@ -8,7 +8,6 @@
  */
 import type { ChangeRecord } from "../tables/changes.js";
 import type { Item, StreamViewType } from "../tables/types.js";
-import { recordView } from "./filter.js";
 import { failureEnvelope, type FailureContext, type RecordContext, type SourceRecord, type StreamEventFormat } from "./stream-event.js";
 
 export interface DynamoDbRecord {
@@ -57,6 +56,55 @@ export function dynamodbRecord(r: SourceRecord, streamArn: string): DynamoDbReco
   };
 }
 
+// A record that passed the filter is delivered next: keep what the filter built.
+const built = new WeakMap<SourceRecord, DynamoDbRecord>();
+
+function builtRecord(r: SourceRecord, streamArn: string): DynamoDbRecord {
+  let record = built.get(r);
+  if (!record) built.set(r, (record = dynamodbRecord(r, streamArn)));
+  return record;
+}
+
+// Stored change records start `{"eventID":"<32 hex>","eventName":"` (changes.ts writes them so).
+const NAME_AT = '{"eventID":"'.length + 32 + '","eventName":"'.length;
+
+/** The event name read from the stored text without parsing it, or undefined when the text is laid out otherwise. */
+export function storedEventName(data: Buffer): string | undefined {
+  const head = data.toString("latin1", 0, NAME_AT + 8);
+  if (!head.startsWith('{"eventID":"') || head.slice(NAME_AT - 15, NAME_AT) !== '","eventName":"') return undefined;
+  const name = head.slice(NAME_AT, head.indexOf('"', NAME_AT));
+  return name === "INSERT" || name === "MODIFY" || name === "REMOVE" ? name : undefined;
+}
+
+/**
+ * The record as filters see it. Most filters on table streams test `eventName` (which
+ * the stored text tells without parsing); the rest of the record is built only when a
+ * pattern looks further, so records a filter drops by event name cost no JSON parse.
+ */
+function filterView(r: SourceRecord, streamArn: string): unknown {
+  const eventName = storedEventName(r.data);
+  if (eventName === undefined) return builtRecord(r, streamArn);
+  const full = (): DynamoDbRecord => builtRecord(r, streamArn);
+  return {
+    eventName,
+    eventVersion: "1.1",
+    eventSource: "aws:dynamodb",
+    eventSourceARN: streamArn,
+    get eventID() {
+      return full().eventID;
+    },
+    get awsRegion() {
+      return full().awsRegion;
+    },
+    get dynamodb() {
+      return full().dynamodb;
+    },
+    get userIdentity() {
+      return full().userIdentity;
+    },
+  };
+}
+
 /** DynamoDB Streams' times are whole seconds, and its failure records print them so ("2025-06-05T18:21:49Z"). */
 function isoSeconds(ms: number): string {
   return new Date(seconds(ms) * 1000).toISOString().replace(".000Z", "Z");
@@ -85,8 +133,8 @@ const RECORD_OVERHEAD = 400;
 
 export const dynamodbFormat: StreamEventFormat = {
   filterSource: "dynamodb",
-  record: (r: SourceRecord, c: RecordContext) => dynamodbRecord(r, c.sourceArn),
-  filterView: (r: SourceRecord, c: RecordContext) => recordView("dynamodb", dynamodbRecord(r, c.sourceArn)),
+  record: (r: SourceRecord, c: RecordContext) => builtRecord(r, c.sourceArn),
+  filterView: (r: SourceRecord, c: RecordContext) => filterView(r, c.sourceArn),
   failureRecord: ddbFailureRecord,
   size: (r: SourceRecord) => r.data.length + RECORD_OVERHEAD,
 };

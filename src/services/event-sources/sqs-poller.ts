@@ -10,6 +10,7 @@ import type { Logger } from "../../core/logger.js";
 import type { Counter } from "../../core/metrics.js";
 import { TooManyRequestsException } from "../functions/errors.js";
 import type { FunctionService } from "../functions/service.js";
+import { JsonText } from "../functions/types.js";
 import type { QueueService } from "../queues/service.js";
 import type { CallContext, Message } from "../queues/types.js";
 import { compileFilterCriteria, recordView, type CompiledFilter } from "./filter.js";
@@ -113,12 +114,13 @@ export class SqsPoller {
 
   private async process(batch: Message[]): Promise<void> {
     const records = batch.map((m) => sqsRecord(m, this.m.sourceArn));
-    const keep = records.filter((r) => this.filter.matches(recordView("sqs", r)));
+    // Without filters there is nothing to match, so bodies are not parsed.
+    const keep = this.filter.filterCount === 0 ? records : records.filter((r) => this.filter.matches(recordView("sqs", r)));
     if (keep.length < records.length) await this.remove(records.filter((r) => !keep.includes(r)));
     if (!keep.length) return;
     let out;
     try {
-      out = await this.d.functions.invoke({ FunctionName: this.m.functionArn, Payload: JSON.stringify({ Records: keep }) }, this.ctx);
+      out = await this.d.functions.invoke({ FunctionName: this.m.functionArn, Payload: new JsonText(JSON.stringify({ Records: keep })) }, this.ctx);
     } catch (err) {
       this.d.invocations.inc({ mapping: this.m.uuid, outcome: err instanceof TooManyRequestsException ? "throttled" : "error" });
       if (!(err instanceof TooManyRequestsException)) this.d.logger.error({ err, mapping: this.m.uuid }, "mapping could not invoke its function");

@@ -13,6 +13,7 @@ import type { Logger } from "../../core/logger.js";
 import type { Counter } from "../../core/metrics.js";
 import { TooManyRequestsException } from "../functions/errors.js";
 import type { FunctionService } from "../functions/service.js";
+import { JsonText } from "../functions/types.js";
 import { parseQueueArn } from "../queues/names.js";
 import type { QueueService } from "../queues/service.js";
 import type { CallContext } from "../queues/types.js";
@@ -142,7 +143,7 @@ export class StreamPoller {
     const at = { shardId, sourceArn: this.m.sourceArn, roleArn: this.roleArn };
     const event = { Records: records.map((r) => this.format.record(r, at)), ...extra };
     try {
-      const out = await this.d.functions.invoke({ FunctionName: this.m.functionArn, Payload: JSON.stringify(event) }, this.ctx);
+      const out = await this.d.functions.invoke({ FunctionName: this.m.functionArn, Payload: new JsonText(JSON.stringify(event)) }, this.ctx);
       this.d.invocations.inc({ mapping: this.m.uuid, outcome: out.FunctionError ? "failed" : "ok" });
       return { invoked: true, requestId: out.RequestId, ...(out.FunctionError ? { functionError: out.FunctionError } : {}), ...(out.Payload !== undefined ? { payload: out.Payload } : {}) };
     } catch (err) {

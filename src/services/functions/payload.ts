@@ -1,18 +1,21 @@
 /** Invoke payloads: size limits per invocation type, JSON checks, the client context. */
 import { InvalidRequestContentException, RequestTooLargeException } from "./errors.js";
+import { JsonText } from "./types.js";
 
 /** Lambda's request limits: 6 MB synchronous, 1 MB asynchronous. */
 export const MAX_SYNC_PAYLOAD = 6_291_456;
 export const MAX_ASYNC_PAYLOAD = 1_048_576;
 const MAX_CLIENT_CONTEXT = 3583;
 
-export function eventPayload(raw: string | Uint8Array | undefined, asynchronous: boolean): string {
-  const text = raw === undefined ? "" : typeof raw === "string" ? raw : Buffer.from(raw).toString("utf8");
+export function eventPayload(raw: string | Uint8Array | JsonText | undefined, asynchronous: boolean): string {
+  const trusted = raw instanceof JsonText;
+  const text = raw === undefined ? "" : trusted ? raw.text : typeof raw === "string" ? raw : Buffer.from(raw).toString("utf8");
   const size = Buffer.byteLength(text);
   const limit = asynchronous ? MAX_ASYNC_PAYLOAD : MAX_SYNC_PAYLOAD;
   if (size > limit) {
     throw new RequestTooLargeException(`Request must be smaller than ${limit} bytes for the InvokeFunction operation`);
   }
+  if (trusted) return text;
   if (!text.trim()) return "{}";
   try {
     JSON.parse(text);

@@ -105,8 +105,16 @@ export interface InvokeInput {
   /** Base64 JSON passed to the function as context.clientContext. */
   ClientContext?: string;
   /** JSON text (or bytes of it). @default "{}" */
-  Payload?: string | Uint8Array;
+  Payload?: string | Uint8Array | JsonText;
   Qualifier?: string;
+}
+
+/**
+ * JSON text Sluice made itself with JSON.stringify (the events of event source
+ * mappings): valid by construction, so an invocation does not parse it again to check.
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
 }
 
 export interface InvokeOutput {

@@ -4,7 +4,7 @@
  * stream is a stream in the stream store with a fixed set of shards; an item's records
  * all go to the shard its partition key hashes to, so they stay in order.
  */
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { RecordEntry, StreamStore } from "../streams/store.js";
 import { uniformRanges } from "../streams/hash.js";
 import { streamAccount } from "./context.js";
@@ -39,13 +39,14 @@ export interface Change {
   readonly byService?: boolean;
 }
 
-export function changeRecord(stream: TableStream, region: string, c: Change, now: number): ChangeRecord | null {
+/** `newSize` is the new item's size when the caller has it already. */
+export function changeRecord(stream: TableStream, region: string, c: Change, now: number, newSize?: number): ChangeRecord | null {
   const eventName = !c.newItem ? EventName.Remove : c.oldItem ? EventName.Modify : EventName.Insert;
   if (!c.newItem && !c.oldItem) return null;
   const v = stream.viewType;
   const withNew = (v === "NEW_IMAGE" || v === "NEW_AND_OLD_IMAGES") && c.newItem;
   const withOld = (v === "OLD_IMAGE" || v === "NEW_AND_OLD_IMAGES") && c.oldItem;
-  const sized = itemSize(c.keys) + (withNew ? itemSize(c.newItem) : 0) + (withOld ? itemSize(c.oldItem) : 0);
+  const sized = itemSize(c.keys) + (withNew ? (newSize ?? itemSize(c.newItem)) : 0) + (withOld ? itemSize(c.oldItem) : 0);
   return {
     // randomUUID draws from a cached entropy pool: far cheaper per record than randomBytes.
     eventID: randomUUID().replaceAll("-", ""),
@@ -63,11 +64,32 @@ export function changeRecord(stream: TableStream, region: string, c: Change, now
   };
 }
 
-/** The stream entry for a change of the item whose encoded partition key is `pk`. */
-export function changeEntry(stream: TableStream, segment: number, pk: Buffer, record: ChangeRecord): { streamId: number; entry: RecordEntry } {
+/** The JSON texts of a change's images, when the caller has them already (they are most of a record). */
+export interface ImageTexts {
+  readonly newImage?: string | undefined;
+  readonly oldImage?: string | undefined;
+}
+
+/**
+ * The record as JSON, exactly what JSON.stringify(record) gives, with the images
+ * spliced in from their texts instead of serialised again. The order of the members is
+ * changeRecord's (event-sources/dynamodb-event.ts reads the event name at its place).
+ */
+export function changeJson(record: ChangeRecord, texts: ImageTexts = {}): string {
+  const d = record.dynamodb;
+  let json = `{"eventID":"${record.eventID}","eventName":"${record.eventName}","awsRegion":${JSON.stringify(record.awsRegion)},"dynamodb":{"ApproximateCreationDateTime":${d.ApproximateCreationDateTime},"Keys":${JSON.stringify(d.Keys)}`;
+  if (d.NewImage) json += `,"NewImage":${texts.newImage ?? JSON.stringify(d.NewImage)}`;
+  if (d.OldImage) json += `,"OldImage":${texts.oldImage ?? JSON.stringify(d.OldImage)}`;
+  json += `,"SizeBytes":${d.SizeBytes},"StreamViewType":"${d.StreamViewType}"}`;
+  if (record.userIdentity) json += `,"userIdentity":${JSON.stringify(record.userIdentity)}`;
+  return `${json}}`;
+}
+
+/** The stream entry for a change of the item whose partition key hashes (MD5) to `hash`. */
+export function changeEntry(stream: TableStream, hash: Buffer, record: ChangeRecord, texts?: ImageTexts): { streamId: number; entry: RecordEntry } {
+  const segment = hash.readUInt32BE(0);
   const shardIndex = Math.min(stream.shards - 1, Math.floor((segment * stream.shards) / 2 ** 32));
-  const partitionKey = createHash("md5").update(pk).digest("hex");
-  return { streamId: stream.streamId, entry: { shardIndex, partitionKey, data: Buffer.from(JSON.stringify(record)), explicitHashKey: null } };
+  return { streamId: stream.streamId, entry: { shardIndex, partitionKey: hash.toString("hex"), data: Buffer.from(changeJson(record, texts)), explicitHashKey: null } };
 }
 
 /** Creates the stream store's stream for a newly enabled table stream. */

@@ -81,7 +81,8 @@ export async function transactWriteItems(d: TableDeps, input: Input, ctx: CallCo
   const actions = reqList(input, "TransactItems").map(readAction);
   if (actions.length === 0 || actions.length > MAX_ACTIONS) throw new ValidationException(`1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to ${MAX_ACTIONS}`);
   const token = optString(input, "ClientRequestToken", { max: 36 });
-  const print = fingerprint(input);
+  // Only a token needs the request's fingerprint (a hash of all its actions).
+  const print = token ? fingerprint(input) : "";
   if (await replayed(d, ctx.accountId, token, print)) return {};
   return retrying(d, ctx.accountId, [...new Set(actions.map((a) => a.tableName))], async () => {
     const planned = await decide(d, actions, ctx);

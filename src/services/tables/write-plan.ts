@@ -12,7 +12,7 @@ import { encodePrimary, expiresAt, indexEntries, readKey, type EncodedKey } from
 import type { ExpectVersion, ItemWrite, StoredItem, TableRecord } from "./store.js";
 import type { Item } from "./types.js";
 import { valuesEqual } from "./values/compare.js";
-import { segmentOf } from "./values/segment.js";
+import { partitionHash } from "./values/segment.js";
 import { itemSize } from "./values/size.js";
 
 export const MAX_ITEM_BYTES = 400 * 1024;
@@ -62,15 +62,17 @@ export function planWrite(d: TableDeps, p: PlannedChange): ItemWrite {
   const def = p.table.definition;
   const base = { tableId: p.table.id, pk: p.key.pk, sk: p.key.sk, expect: p.current.version, ...(p.current.text !== undefined ? { expectItem: p.current.text } : {}) };
   if (p.next === "check") return { ...base, action: { check: true } };
-  const segment = segmentOf(p.key.pk);
-  const action: ItemWrite["action"] = p.next
-    ? { put: { item: JSON.stringify(p.next), size: checkSize(p.next), segment, expiresAt: expiresAt(def, p.next, d.clock.now()), index: indexEntries(def, p.next) } }
-    : { delete: true };
+  const hash = partitionHash(p.key.pk);
+  const segment = hash.readUInt32BE(0);
+  const text = p.next ? JSON.stringify(p.next) : undefined;
+  const size = p.next ? checkSize(p.next) : 0;
+  const action: ItemWrite["action"] =
+    p.next && text !== undefined ? { put: { item: text, size, segment, expiresAt: expiresAt(def, p.next, d.clock.now()), index: indexEntries(def, p.next) } } : { delete: true };
   // DynamoDB streams nothing for a write that changes nothing (deleting an absent item, putting the same item).
-  if (!def.stream || (!p.next && !p.current.item) || unchanged(p.current.item, p.next)) return { ...base, action };
+  if (!def.stream || (!p.next && !p.current.item) || (text !== undefined && text === p.current.text) || unchanged(p.current.item, p.next)) return { ...base, action };
   const keys = readKey(def.key, (p.next ?? p.current.item) as Item, "item");
-  const record = changeRecord(def.stream, p.region, { keys, oldItem: p.current.item, newItem: p.next, ...(p.byService ? { byService: true } : {}) }, d.clock.now());
-  return record ? { ...base, action, change: changeEntry(def.stream, segment, p.key.pk, record) } : { ...base, action };
+  const record = changeRecord(def.stream, p.region, { keys, oldItem: p.current.item, newItem: p.next, ...(p.byService ? { byService: true } : {}) }, d.clock.now(), size);
+  return record ? { ...base, action, change: changeEntry(def.stream, hash, record, { newImage: text, oldImage: p.current.text }) } : { ...base, action };
 }
 
 function unchanged(old: Item | undefined, next: Item | undefined): boolean {

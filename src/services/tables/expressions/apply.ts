@@ -7,10 +7,10 @@
  */
 import { ValidationException } from "../errors.js";
 import type { AttributeValue, Item } from "../types.js";
-import { makeSet, setElements, setTypeOf, typeOf } from "../values/attr.js";
+import { copyRecord, makeSet, setElements, setTypeOf, typeOf } from "../values/attr.js";
 import { setElementKey } from "../values/compare.js";
 import { addNumbers, subtractNumbers } from "../values/number.js";
-import { getPath, removePath, setPath } from "../values/paths.js";
+import { getPath, removePathOn, setPathOn } from "../values/paths.js";
 import { MAX_NESTING, ValueMessages } from "../values/validate.js";
 import type { Path, PathElement, Update, UpdateValue } from "./ast.js";
 
@@ -27,18 +27,19 @@ export function applyUpdate(u: Update, item: Item): { item: Item; changed: Path[
   const original = item;
   const values = u.actions.map((a) => (a.kind === "SET" ? evaluate(a.value, original) : undefined));
   u.actions.forEach((a, i) => checkNesting(a.path, a.kind === "SET" ? values[i] : a.kind === "ADD" ? a.value : undefined));
-  let next = item;
+  // One copy for all the actions (the caller's item stays as it was).
+  const next = copyRecord(item);
   u.actions.forEach((a, i) => {
-    if (a.kind === "SET") next = setPath(next, a.path, values[i] as AttributeValue);
-    else if (a.kind === "ADD") next = setPath(next, a.path, add(getPath(original, a.path), a.value));
+    if (a.kind === "SET") setPathOn(next, a.path, values[i] as AttributeValue);
+    else if (a.kind === "ADD") setPathOn(next, a.path, add(getPath(original, a.path), a.value));
     else if (a.kind === "DELETE") {
       const remaining = without(getPath(original, a.path), a.value);
-      if (remaining === null) next = removePath(next, a.path);
-      else if (remaining !== undefined) next = setPath(next, a.path, remaining);
+      if (remaining === null) removePathOn(next, a.path);
+      else if (remaining !== undefined) setPathOn(next, a.path, remaining);
     }
   });
   const removals = u.actions.filter((a) => a.kind === "REMOVE").map((a) => a.path);
-  for (const path of [...removals].sort(highestIndexFirst)) next = removePath(next, path);
+  for (const path of [...removals].sort(highestIndexFirst)) removePathOn(next, path);
   return { item: next, changed: u.actions.map((a) => a.path) };
 }
 

@@ -12,7 +12,8 @@ import type { Condition, Operand, Path } from "./ast.js";
 import type { ExpressionInput } from "./input.js";
 import { Resolver } from "./resolve.js";
 import type { ExpressionKind, RawCondition, RawOperand } from "./syntax.js";
-import { Syntax } from "./syntax.js";
+import type { Syntax } from "./syntax.js";
+import { parseOnce } from "./parse-cache.js";
 
 export type ConditionKind = "ConditionExpression" | "FilterExpression" | "KeyConditionExpression";
 
@@ -22,8 +23,7 @@ const ORDERED_TYPES = new Set(["N", "S", "B"]);
 
 /** Parses a condition, resolving `#names` and `:values` from `input`; throws DynamoDB's errors. */
 export function parseCondition(text: string, input: ExpressionInput, kind: ConditionKind = "ConditionExpression"): Condition {
-  const syntax = new Syntax(text, kind);
-  const raw = syntax.run(() => syntax.condition());
+  const { syntax, raw } = parseOnce(text, kind, (s) => s.condition());
   const checker = new ConditionChecker(input, kind);
   const condition = checker.condition(raw);
   checker.finish(syntax);
@@ -32,8 +32,7 @@ export function parseCondition(text: string, input: ExpressionInput, kind: Condi
 
 /** The raw tree of a condition, for checkers that need its shape (key conditions). */
 export function parseRawCondition(text: string, kind: ExpressionKind): { syntax: Syntax; raw: RawCondition } {
-  const syntax = new Syntax(text, kind);
-  return { syntax, raw: syntax.run(() => syntax.condition()) };
+  return parseOnce(text, kind, (s) => s.condition());
 }
 
 export class ConditionChecker extends Resolver {

@@ -13,7 +13,8 @@ import type { Path, Update, UpdateAction, UpdateValue } from "./ast.js";
 import type { ExpressionInput } from "./input.js";
 import { Resolver } from "./resolve.js";
 import type { RawOperand, RawPathElement } from "./syntax.js";
-import { invalid, Syntax } from "./syntax.js";
+import { invalid, type Syntax } from "./syntax.js";
+import { parseOnce } from "./parse-cache.js";
 
 const CLAUSES = ["SET", "REMOVE", "ADD", "DELETE"] as const;
 type Clause = (typeof CLAUSES)[number];
@@ -33,8 +34,7 @@ type RawAction =
 
 /** Parses an update expression, resolving `#names` and `:values` from `input`. */
 export function parseUpdate(text: string, input: ExpressionInput): Update {
-  const syntax = new Syntax(text, "UpdateExpression");
-  const raw = syntax.run(() => clauses(syntax));
+  const { syntax, raw } = parseOnce(text, "UpdateExpression", clauses);
   const checker = new UpdateChecker(input, "UpdateExpression");
   const actions = raw.map((a) => checker.action(a));
   checker.targets(actions.map((a) => a.path));

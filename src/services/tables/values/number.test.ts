@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addNumbers, canonicalNumber, compareNumbers, NumberMessages, readDecimal, subtractNumbers } from "./number.js";
+import { addNumbers, canonicalNumber, compareNumbers, formatDecimal, NumberMessages, parseNumber, readDecimal, subtractNumbers } from "./number.js";
 
 describe("canonicalNumber", () => {
   it.each([
@@ -12,6 +12,25 @@ describe("canonicalNumber", () => {
 
   it.each(["", "abc", "1..2", "1e", "e5", " 1", "1 ", "NaN", "Infinity", "0x10", "--1", "1,000", "."])("rejects %j", (text) => {
     expect(() => canonicalNumber(text)).toThrow(NumberMessages.invalid);
+  });
+
+  it("takes texts that are canonical already as they are, and only those", () => {
+    // Random texts around the shortcut's edges: zeros in every place, 0–22 digit runs, signs.
+    let seed = 7;
+    const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const digits = (n: number): string => Array.from({ length: n }, () => "0012345678990"[rand(13)]).join("");
+    for (let i = 0; i < 20_000; i++) {
+      const whole = digits(rand(23));
+      const text = `${["", "-", "+"][rand(3)]}${whole}${rand(2) ? `.${digits(rand(21))}` : ""}`;
+      let careful: string;
+      try {
+        careful = formatDecimal(parseNumber(text));
+      } catch (err) {
+        expect(() => canonicalNumber(text)).toThrow((err as Error).message);
+        continue;
+      }
+      expect(canonicalNumber(text), text).toBe(careful);
+    }
   });
 
   it("enforces 38 significant digits", () => {

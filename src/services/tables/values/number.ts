@@ -80,8 +80,13 @@ export function formatDecimal(d: Decimal): string {
   return `${sign}0.${"0".repeat(-point - 1)}${digits}`;
 }
 
+// Canonical already and within every limit: at most 20 integer and 18 fraction digits,
+// no leading zeros, no trailing fraction zeros, no exponent ("-0" is not: it is "0").
+const SHORT_CANONICAL = /^-?(?:0|[1-9]\d{0,19})(?:\.\d{0,17}[1-9])?$/;
+
 /** The canonical text of a number string, checking DynamoDB's limits. */
 export function canonicalNumber(text: string, invalid?: string): string {
+  if (SHORT_CANONICAL.test(text) && text !== "-0") return text;
   return formatDecimal(parseNumber(text, invalid));
 }
 

@@ -49,16 +49,24 @@ function step(v: AttributeValue, e: PathElement): AttributeValue | undefined {
  * a list (for an index); an index past the end appends.
  */
 export function setPath(item: Item, path: Path, value: AttributeValue): Item {
+  const out = copyRecord(item);
+  setPathOn(out, path, value);
+  return out;
+}
+
+/**
+ * setPath on an item the caller owns (a copy of its own making): its top level is
+ * changed in place, nested maps and lists are replaced, never changed.
+ */
+export function setPathOn(owned: Record<string, AttributeValue>, path: Path, value: AttributeValue): void {
   const [first, ...rest] = path;
   if (first === undefined || "index" in first) throw new ValidationException(PathMessages.invalidForUpdate);
-  const out = copyRecord(item);
-  if (rest.length === 0) out[first.name] = value;
+  if (rest.length === 0) owned[first.name] = value;
   else {
-    const child = own(item, first.name);
+    const child = own(owned, first.name);
     if (child === undefined) throw new ValidationException(PathMessages.invalidForUpdate);
-    out[first.name] = setIn(child, rest, value);
+    owned[first.name] = setIn(child, rest, value);
   }
-  return out;
 }
 
 function setIn(container: AttributeValue, path: Path, value: AttributeValue): AttributeValue {
@@ -85,17 +93,24 @@ function setIn(container: AttributeValue, path: Path, value: AttributeValue): At
  * it. A missing last step is no change; a missing or mistyped parent is an error.
  */
 export function removePath(item: Item, path: Path): Item {
+  const first = path[0];
+  if (path.length === 1 && first && !("index" in first) && own(item, first.name) === undefined) return item;
+  const out = copyRecord(item);
+  removePathOn(out, path);
+  return out;
+}
+
+/** removePath on an item the caller owns (see setPathOn). */
+export function removePathOn(owned: Record<string, AttributeValue>, path: Path): void {
   const [first, ...rest] = path;
   if (first === undefined || "index" in first) throw new ValidationException(PathMessages.invalidForUpdate);
-  const child = own(item, first.name);
+  const child = own(owned, first.name);
   if (child === undefined) {
-    if (rest.length === 0) return item;
+    if (rest.length === 0) return;
     throw new ValidationException(PathMessages.invalidForUpdate);
   }
-  const out = copyRecord(item);
-  if (rest.length === 0) delete out[first.name];
-  else out[first.name] = removeIn(child, rest);
-  return out;
+  if (rest.length === 0) delete owned[first.name];
+  else owned[first.name] = removeIn(child, rest);
 }
 
 function removeIn(container: AttributeValue, path: Path): AttributeValue {

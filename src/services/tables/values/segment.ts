@@ -8,9 +8,14 @@ import { createHash } from "node:crypto";
 
 export const SEGMENT_SPACE = 2 ** 32;
 
+/** The MD5 of an encoded partition key: its scan segment, and its change records' partition key. */
+export function partitionHash(pk: Buffer): Buffer {
+  return createHash("md5").update(pk).digest();
+}
+
 /** The unsigned 32-bit scan hash of an encoded partition key. */
 export function segmentOf(pk: Buffer): number {
-  return createHash("md5").update(pk).digest().readUInt32BE(0);
+  return partitionHash(pk).readUInt32BE(0);
 }
 
 /** The hash range [from, to) of parallel scan segment `segment` of `total`. */

@@ -85,6 +85,21 @@ describe("validateItem", () => {
     expect(({} as Record<string, unknown>).S).toBeUndefined();
   });
 
+  it("names the member of a bad value however deep it sits", () => {
+    const bad = { ok: { S: "x" }, m: { M: { fine: { N: "1" }, x: { L: [{ BOOL: true }, { S: 5 }] } } } };
+    expect(() => validateItem(bad, "Item")).toThrow("Item.m.M.x.L.2.S must be a string");
+    expect(() => validateItem({ a: { M: { b: { NULL: false } } } }, "Item")).toThrow(ValueMessages.nullFalse);
+    expect(() => validateItem({ a: { L: [{ N: "x1" }] } }, "Item")).toThrow("A value provided cannot be converted into a number");
+  });
+
+  it("copies nested values and reads unusual but valid ones", () => {
+    const raw = { m: { M: { l: { L: [{ S: "a" }, { N: "2.50" }, { SS: ["b", "a"] }, { B: "AAEC" }] } } }, odd: { S: "y", N: null, Extra: 1 } };
+    const item = validateItem(raw, "Item");
+    expect(item).toEqual({ m: { M: { l: { L: [{ S: "a" }, { N: "2.5" }, { SS: ["b", "a"] }, { B: "AAEC" }] } } }, odd: { S: "y" } });
+    expect((item.m as { M: unknown }).M).not.toBe(raw.m.M);
+    expect(((item.m as { M: { l: { L: unknown[] } } }).M.l.L)[0]).not.toBe(raw.m.M.l.L[0]);
+  });
+
   it("rejects non-maps", () => {
     expect(() => validateItem([], "Item")).toThrow(ValidationException);
     expect(() => validateItem(null, "Item")).toThrow(ValidationException);

@@ -29,17 +29,64 @@ export const ValueMessages = {
 export function validateItem(raw: unknown, member: string): Item {
   if (!isPlainObject(raw)) throw new ValidationException(`${member} must be a map of attribute names to AttributeValues`);
   const out = emptyRecord<AttributeValue>();
-  for (const name of Object.keys(raw)) out[name] = checkValue(raw[name], `${member}.${name}`, 0);
+  for (const name of Object.keys(raw)) out[name] = quickValue(raw[name], 0) ?? checkValue(raw[name], `${member}.${name}`, 0);
   return out;
 }
 
 /** A validated, canonical copy of one AttributeValue. */
 export function validateValue(raw: unknown, member: string): AttributeValue {
-  return checkValue(raw, member, 0);
+  return quickValue(raw, 0) ?? checkValue(raw, member, 0);
 }
 
 function isPlainObject(raw: unknown): raw is Record<string, unknown> {
   return typeof raw === "object" && raw !== null && !Array.isArray(raw);
+}
+
+/**
+ * The common case, checked without building member paths for messages: a value with
+ * exactly one member, of type S, N, BOOL, NULL, M or L (nested the same way). Anything
+ * else, including every invalid value, is undefined: checkValue then decides, with
+ * the message naming the member.
+ */
+function quickValue(raw: unknown, depth: number): AttributeValue | undefined {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return undefined;
+  let type: string | undefined;
+  for (const key in raw) {
+    if (type !== undefined || !Object.prototype.hasOwnProperty.call(raw, key)) return undefined;
+    type = key;
+  }
+  const body = (raw as Record<string, unknown>)[type ?? ""];
+  switch (type) {
+    case "S": return typeof body === "string" ? { S: body } : undefined;
+    case "N": return typeof body === "string" ? { N: canonicalNumber(body) } : undefined;
+    case "BOOL": return typeof body === "boolean" ? { BOOL: body } : undefined;
+    case "NULL": return body === true ? { NULL: true } : undefined;
+    case "M": return depth + 1 > MAX_NESTING ? undefined : quickMap(body, depth + 1);
+    case "L": return depth + 1 > MAX_NESTING ? undefined : quickList(body, depth + 1);
+    default: return undefined;
+  }
+}
+
+function quickMap(body: unknown, depth: number): AttributeValue | undefined {
+  if (!isPlainObject(body)) return undefined;
+  const out = emptyRecord<AttributeValue>();
+  for (const key of Object.keys(body)) {
+    const v = quickValue(body[key], depth);
+    if (v === undefined) return undefined;
+    out[key] = v;
+  }
+  return { M: out };
+}
+
+function quickList(body: unknown, depth: number): AttributeValue | undefined {
+  if (!Array.isArray(body)) return undefined;
+  const out: AttributeValue[] = new Array<AttributeValue>(body.length);
+  for (let i = 0; i < body.length; i++) {
+    const v = quickValue(body[i], depth);
+    if (v === undefined) return undefined;
+    out[i] = v;
+  }
+  return { L: out };
 }
 
 function checkValue(raw: unknown, member: string, depth: number): AttributeValue {
@@ -69,14 +116,14 @@ function checkMap(body: unknown, member: string, depth: number): Record<string, 
   if (depth > MAX_NESTING) throw new ValidationException(ValueMessages.nesting);
   if (!isPlainObject(body)) throw new ValidationException(`${member} must be a map of AttributeValues`);
   const out = emptyRecord<AttributeValue>();
-  for (const key of Object.keys(body)) out[key] = checkValue(body[key], `${member}.${key}`, depth);
+  for (const key of Object.keys(body)) out[key] = quickValue(body[key], depth) ?? checkValue(body[key], `${member}.${key}`, depth);
   return out;
 }
 
 function checkList(body: unknown, member: string, depth: number): AttributeValue[] {
   if (depth > MAX_NESTING) throw new ValidationException(ValueMessages.nesting);
   if (!Array.isArray(body)) throw new ValidationException(`${member} must be a list of AttributeValues`);
-  return body.map((v: unknown, i) => checkValue(v, `${member}.${i + 1}`, depth));
+  return body.map((v: unknown, i) => quickValue(v, depth) ?? checkValue(v, `${member}.${i + 1}`, depth));
 }
 
 function checkNull(body: unknown, member: string): AttributeValue {

@@ -1,0 +1,324 @@
+/**
+ * `npm run bench -- sdk-cost`: how much CPU the AWS SDK for JavaScript v3 client alone
+ * costs per call on this machine, with no server and no network. Real clients
+ * (`SQSClient`, `DynamoDBClient`) send the workloads' real requests through a request
+ * handler that never opens a socket and answers what a real server answers, so the SDK
+ * does all its normal work: building the command, middleware, endpoint resolution,
+ * SigV4 signing, serialisation, response parsing and the SQS MD5 checks. Each call is
+ * awaited before the next; the CPU time of the process (user + system, GC threads
+ * included) over N calls, after a warm-up, is the client's own cost per call. Inputs are
+ * built before the timed loop.
+ *
+ * It sets a floor under two targets whose SDK clients share the machine's 2 cores with
+ * the server: issue 3's ≥ 20,000 msgs/s through @aws-sdk/client-sqs (SendMessageBatch of
+ * 10, ReceiveMessage of 10, DeleteMessageBatch of 10: 3 requests per 10 messages) and
+ * issue 8's 558,000-row CSV pipeline in ≤ 20 s (each row one conditional Put and one
+ * conditional Update, both in TransactWriteItems of 100 actions). A real client also
+ * pays for node:http and its socket on top of this.
+ */
+import { DynamoDBClient, TransactWriteItemsCommand, type TransactWriteItem } from "@aws-sdk/client-dynamodb";
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { HttpResponse, type HttpHandler } from "@smithy/protocol-http";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { tmpdir } from "node:os";
+import { cpuUsage } from "node:process";
+import { Readable } from "node:stream";
+import { toItem } from "../examples/csv-ingest/handlers/lib/rows.js";
+import { checkKnown, flag, intOpt, parseArgs } from "./lib/args.js";
+import { loadAverage, machineInfo, machinePairs, packageVersion } from "./lib/machine.js";
+import { KEY, SECRET } from "./lib/servers.js";
+import { renderPairs, renderTable } from "./lib/table.js";
+import { formatRate, median, now, progress } from "./lib/timing.js";
+import { BODY } from "./lib/workload.js";
+
+export const description = "CPU of the AWS SDK v3 client alone per call (no server, no network): the floor under the SQS and CSV targets";
+
+const DEFAULTS = { calls: 5000, warmup: 300, repeat: 3 } as const;
+const TARGETS = { sqsRate: 20_000, csvRows: 558_000, csvSeconds: 20, cores: 2 } as const;
+const ENDPOINT = "http://127.0.0.1:1";
+const QUEUE_URL = `${ENDPOINT}/000000000000/bench-sdk-cost`;
+const TABLE = "csv-ingest-rows";
+/** Distinct inputs cycled through, so no call sends the same objects as the one before. */
+const POOL = 16;
+
+const USAGE = `usage: npm run bench -- sdk-cost [options]
+
+  --calls N    timed calls of each request per run (default ${DEFAULTS.calls}; DynamoDB's
+               transactions of 100 run N/10)
+  --warmup N   untimed calls of each request first (default ${DEFAULTS.warmup})
+  --repeat R   runs of each request, interleaved; the median is reported (default ${DEFAULTS.repeat})
+  --help       this text`;
+
+/** One request of a workload, timed alone. */
+interface Case {
+  readonly name: string;
+  readonly shape: string;
+  /** Messages (SQS) or items (DynamoDB) per call. */
+  readonly units: number;
+  readonly unit: "message" | "item";
+  /** Calls per run, as a share of --calls. */
+  readonly scale: number;
+  /** One call with the i-th input; throws when the answer is not what the server sent. */
+  call(i: number): Promise<void>;
+}
+
+interface Measured {
+  readonly c: Case;
+  readonly cpuUs: number[];
+  readonly wallUs: number[];
+}
+
+// ---- a request handler that never touches the network ----
+
+function md5(s: string): string {
+  return createHash("md5").update(s).digest("hex");
+}
+
+/** A handler that answers every request with the same JSON body, as the service would. */
+function canned(contentType: string, answer: unknown): HttpHandler {
+  const body = Buffer.from(JSON.stringify(answer));
+  return {
+    handle: () =>
+      Promise.resolve({
+        response: new HttpResponse({
+          statusCode: 200,
+          headers: { "content-type": contentType, "content-length": String(body.length), "x-amzn-requestid": randomUUID(), date: new Date().toUTCString() },
+          body: Readable.from([body]),
+        }),
+      }),
+    updateHttpClientConfig() {},
+    httpHandlerConfigs: () => ({}),
+  };
+}
+
+const AWS_JSON_1_0 = "application/x-amz-json-1.0";
+const clientBase = { endpoint: ENDPOINT, region: "us-east-1", credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, maxAttempts: 1 } as const;
+
+function sqsClient(answer: unknown): SQSClient {
+  return new SQSClient({ ...clientBase, useQueueUrlAsEndpoint: false, requestHandler: canned(AWS_JSON_1_0, answer) });
+}
+
+function dynamoClient(): DynamoDBClient {
+  return new DynamoDBClient({ ...clientBase, requestHandler: canned(AWS_JSON_1_0, {}) });
+}
+
+// ---- the SQS calls of issue 3's workload ----
+
+const ten = <T>(f: (k: number) => T): T[] => Array.from({ length: 10 }, (_, k) => f(k));
+const pool = <T>(f: (p: number) => T): T[] => Array.from({ length: POOL }, (_, p) => f(p));
+
+function sendCase(): Case {
+  const sqs = sqsClient({ Successful: ten((k) => ({ Id: `m${k}`, MessageId: randomUUID(), MD5OfMessageBody: md5(BODY) })), Failed: [] });
+  const inputs = pool(() => ({ QueueUrl: QUEUE_URL, Entries: ten((k) => ({ Id: `m${k}`, MessageBody: BODY })) }));
+  return {
+    name: "SendMessageBatch",
+    shape: "10 entries of the sqs-api bench's 100-byte body",
+    units: 10,
+    unit: "message",
+    scale: 1,
+    call: async (i) => {
+      const out = await sqs.send(new SendMessageBatchCommand(inputs[i % POOL]!));
+      if (out.Successful?.length !== 10) throw new Error("SendMessageBatch: expected 10 successful entries");
+    },
+  };
+}
+
+function receiveCase(): Case {
+  const Messages = ten(() => ({ MessageId: randomUUID(), ReceiptHandle: randomBytes(150).toString("base64"), MD5OfBody: md5(BODY), Body: BODY, Attributes: {} }));
+  const sqs = sqsClient({ Messages });
+  const inputs = pool(() => ({ QueueUrl: QUEUE_URL, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+  return {
+    name: "ReceiveMessage",
+    shape: "MaxNumberOfMessages 10; 10 messages with MD5OfBody and 200-char receipt handles",
+    units: 10,
+    unit: "message",
+    scale: 1,
+    call: async (i) => {
+      const out = await sqs.send(new ReceiveMessageCommand(inputs[i % POOL]!));
+      if (out.Messages?.length !== 10 || out.Messages[9]?.Body !== BODY) throw new Error("ReceiveMessage: expected 10 messages");
+    },
+  };
+}
+
+function deleteCase(): Case {
+  const sqs = sqsClient({ Successful: ten((k) => ({ Id: `d${k}` })), Failed: [] });
+  const inputs = pool(() => ({ QueueUrl: QUEUE_URL, Entries: ten((k) => ({ Id: `d${k}`, ReceiptHandle: randomBytes(150).toString("base64") })) }));
+  return {
+    name: "DeleteMessageBatch",
+    shape: "10 entries with 200-char receipt handles",
+    units: 10,
+    unit: "message",
+    scale: 1,
+    call: async (i) => {
+      const out = await sqs.send(new DeleteMessageBatchCommand(inputs[i % POOL]!));
+      if (out.Successful?.length !== 10) throw new Error("DeleteMessageBatch: expected 10 successful entries");
+    },
+  };
+}
+
+// ---- the DynamoDB transactions of issue 8's pipeline ----
+
+/** A clean row as the clean stage leaves it: 16 columns, like examples/csv-ingest/generate.ts writes them. */
+function row(n: number): string[] {
+  const id = `TX${String(n).padStart(8, "0")}`;
+  return [
+    id, `2024-03-${String(1 + (n % 28)).padStart(2, "0")}T${String(n % 24).padStart(2, "0")}:${String(n % 60).padStart(2, "0")}:07Z`, `ACC-${String(n % 50_000).padStart(5, "0")}`,
+    "Nguyen, Ngozi", "ngozi.nguyen@example.com", "SE", "Malmö", "Amazon EU S.à r.l.", "entertainment", (4914.7 + (n % 997)).toFixed(2), "EUR", "bank_transfer",
+    String(1000 + (n % 9000)), "completed", "mobile", n % 3 ? "" : "customer said: \"ship fast\"",
+  ];
+}
+
+/** Stage 2 (handlers/store.ts): a conditional put of each row's 16 attributes. */
+function putAction(n: number): TransactWriteItem {
+  return { Put: { TableName: TABLE, Item: toItem(row(n)), ConditionExpression: "attribute_not_exists(id)" } };
+}
+
+/** Stage 5 (handlers/update.ts): a conditional update with what was processed. */
+function updateAction(n: number): TransactWriteItem {
+  return {
+    Update: {
+      TableName: TABLE,
+      Key: { id: { S: `TX${String(n).padStart(8, "0")}` } },
+      UpdateExpression: "SET #usd = :usd, #risk = :risk, #flagged = :flagged, #at = :now ADD #updates :one",
+      ConditionExpression: "attribute_exists(#id) AND attribute_not_exists(#at)",
+      ExpressionAttributeNames: { "#id": "id", "#usd": "amountUsd", "#risk": "risk", "#flagged": "flagged", "#at": "updatedAt", "#updates": "updates" },
+      ExpressionAttributeValues: { ":usd": { N: (5321.07 + (n % 997)).toFixed(2) }, ":risk": { N: String(n % 100) }, ":flagged": { BOOL: n % 7 === 0 }, ":now": { S: new Date(1_710_000_000_000 + n).toISOString() }, ":one": { N: "1" } },
+    },
+  };
+}
+
+function transactCase(name: string, shape: string, action: (n: number) => TransactWriteItem): Case {
+  const dynamo = dynamoClient();
+  const inputs = pool((p) => ({ TransactItems: Array.from({ length: 100 }, (_, k) => action(p * 100 + k + 1)) }));
+  return {
+    name,
+    shape,
+    units: 100,
+    unit: "item",
+    scale: 0.1,
+    call: async (i) => {
+      const out = await dynamo.send(new TransactWriteItemsCommand(inputs[i % POOL]!));
+      if (out.$metadata.httpStatusCode !== 200) throw new Error(`${name}: expected HTTP 200`);
+    },
+  };
+}
+
+function cases(): Case[] {
+  return [
+    sendCase(),
+    receiveCase(),
+    deleteCase(),
+    transactCase("TransactWriteItems, puts", "100 conditional Puts of 16-attribute items (store.ts)", putAction),
+    transactCase("TransactWriteItems, updates", "100 conditional Updates (update.ts)", updateAction),
+  ];
+}
+
+// ---- measuring ----
+
+async function calls(c: Case, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await c.call(i);
+}
+
+/** CPU and wall microseconds per call over `n` sequential calls. */
+async function timed(c: Case, n: number): Promise<{ cpu: number; wall: number }> {
+  const t0 = now();
+  const cpu0 = cpuUsage();
+  await calls(c, n);
+  const cpu = cpuUsage(cpu0);
+  const wall = now() - t0;
+  return { cpu: (cpu.user + cpu.system) / n, wall: (wall * 1000) / n };
+}
+
+async function measure(all: readonly Case[], n: number, warmup: number, repeat: number): Promise<Measured[]> {
+  const out = all.map((c) => ({ c, cpuUs: [] as number[], wallUs: [] as number[] }));
+  for (const c of all) {
+    progress(`${c.name}: warm-up, ${warmup} calls`);
+    await calls(c, warmup);
+  }
+  for (let r = 1; r <= repeat; r++) {
+    for (const m of out) {
+      const runCalls = Math.max(1, Math.round(n * m.c.scale));
+      const t = await timed(m.c, runCalls);
+      m.cpuUs.push(t.cpu);
+      m.wallUs.push(t.wall);
+      progress(`run ${r}/${repeat}: ${m.c.name}, ${runCalls} calls, ${t.cpu.toFixed(0)} µs CPU per call (load ${loadAverage()})`);
+    }
+  }
+  return out;
+}
+
+// ---- reporting ----
+
+const us = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+const cpuOf = (m: Measured): number => median(m.cpuUs);
+
+function resultTable(results: readonly Measured[]): string {
+  return renderTable<Measured>(
+    [
+      { header: "call", cell: (m) => m.c.name },
+      { header: "request", cell: (m) => m.c.shape },
+      { header: "CPU µs / call", align: "right", cell: (m) => us(cpuOf(m)) },
+      { header: "runs (min–max)", align: "right", cell: (m) => `${us(Math.min(...m.cpuUs))}–${us(Math.max(...m.cpuUs))}` },
+      { header: "CPU µs / message or item", align: "right", cell: (m) => us(cpuOf(m) / m.c.units) },
+      { header: "wall µs / call", align: "right", cell: (m) => us(median(m.wallUs)) },
+    ],
+    results,
+  );
+}
+
+function cpuNamed(results: readonly Measured[], name: string): number {
+  const m = results.find((r) => r.c.name === name);
+  if (!m) throw new Error(`no result for ${name}`);
+  return cpuOf(m);
+}
+
+function sqsFloor(results: readonly Measured[]): [string, string][] {
+  const per10 = cpuNamed(results, "SendMessageBatch") + cpuNamed(results, "ReceiveMessage") + cpuNamed(results, "DeleteMessageBatch");
+  const perMsg = per10 / 10;
+  const rate = (cores: number): number => (cores * 1e6) / perMsg;
+  const needed = (TARGETS.sqsRate * perMsg) / 1e6;
+  return [
+    ["client CPU per 10 messages (send + receive + delete)", `${us(per10)} µs (${us(perMsg)} µs per message)`],
+    [`most msgs/s the client alone allows on ${TARGETS.cores} whole cores`, formatRate(rate(TARGETS.cores))],
+    ["most msgs/s the client alone allows on 1 core", formatRate(rate(1))],
+    [`cores the client alone needs at ${formatRate(TARGETS.sqsRate)} msgs/s`, `${needed.toFixed(2)} of ${TARGETS.cores} (${((needed / TARGETS.cores) * 100).toFixed(0)}%), leaving ${Math.max(0, TARGETS.cores - needed).toFixed(2)} for the server`],
+  ];
+}
+
+function csvFloor(results: readonly Measured[]): [string, string][] {
+  const perRow = (cpuNamed(results, "TransactWriteItems, puts") + cpuNamed(results, "TransactWriteItems, updates")) / 100;
+  const cpuSeconds = (TARGETS.csvRows * perRow) / 1e6;
+  const wall = cpuSeconds / TARGETS.cores;
+  return [
+    ["SDK CPU per row (one put + one update)", `${us(perRow)} µs`],
+    [`SDK CPU for ${TARGETS.csvRows.toLocaleString("en-US")} rows`, `${cpuSeconds.toFixed(1)} CPU s`],
+    [`as wall time on ${TARGETS.cores} cores at 100%`, `${wall.toFixed(1)} s = ${((wall / TARGETS.csvSeconds) * 100).toFixed(0)}% of the ${TARGETS.csvSeconds} s target`],
+  ];
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const args = parseArgs(argv);
+  if (flag(args, "help")) {
+    console.log(USAGE);
+    return;
+  }
+  checkKnown(args, ["calls", "warmup", "repeat", "help"]);
+  const n = intOpt(args, "calls", 10) ?? DEFAULTS.calls;
+  const warmup = intOpt(args, "warmup", 0) ?? DEFAULTS.warmup;
+  const repeat = intOpt(args, "repeat") ?? DEFAULTS.repeat;
+  const info = await machineInfo({ dataDir: tmpdir() });
+  const machine = machinePairs(info).filter(([k]) => ["CPU", "memory", "OS", "Node", "load average at start"].includes(k));
+  machine.push(["AWS SDK", `@aws-sdk/client-sqs ${packageVersion("@aws-sdk/client-sqs")}, @aws-sdk/client-dynamodb ${packageVersion("@aws-sdk/client-dynamodb")}`]);
+  console.log(`# sdk-cost: the AWS SDK client's own CPU per call, no server, no network\n`);
+  console.log(renderPairs(machine, ["machine", ""]));
+  const all = cases();
+  for (const c of all) await c.call(0); // each answer checked once before timing
+  const results = await measure(all, n, warmup, repeat);
+  console.log(`\n## CPU per call: median of ${repeat} runs of ${n} calls (${n / 10} for the transactions of 100), after ${warmup} warm-up calls\n`);
+  console.log(resultTable(results));
+  console.log(`\n## Issue 3: SQS API, ≥ ${formatRate(TARGETS.sqsRate)} msgs/s\n`);
+  console.log(renderPairs(sqsFloor(results), ["floor", ""]));
+  console.log(`\n## Issue 8: CSV pipeline, ${TARGETS.csvRows.toLocaleString("en-US")} rows in ≤ ${TARGETS.csvSeconds} s\n`);
+  console.log(renderPairs(csvFloor(results), ["floor", ""]));
+  console.log(`\nload average at end: ${loadAverage()}`);
+}
