@@ -16,6 +16,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   buckets: () => import("./buckets.js"),
   tables: () => import("./tables.js"),
   "csv-ingest": () => import("./csv-ingest.js"),
+  transact: () => import("./transact.js"),
   "sdk-cost": () => import("./sdk-cost.js"),
 };
 

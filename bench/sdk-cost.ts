@@ -23,8 +23,8 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { tmpdir } from "node:os";
 import { cpuUsage } from "node:process";
 import { Readable } from "node:stream";
-import { toItem } from "../examples/csv-ingest/handlers/lib/rows.js";
 import { checkKnown, flag, intOpt, parseArgs } from "./lib/args.js";
+import { putAction, updateAction } from "./lib/csv-actions.js";
 import { loadAverage, machineInfo, machinePairs, packageVersion } from "./lib/machine.js";
 import { KEY, SECRET } from "./lib/servers.js";
 import { renderPairs, renderTable } from "./lib/table.js";
@@ -37,7 +37,6 @@ const DEFAULTS = { calls: 5000, warmup: 300, repeat: 3 } as const;
 const TARGETS = { sqsRate: 20_000, csvRows: 558_000, csvSeconds: 20, cores: 2 } as const;
 const ENDPOINT = "http://127.0.0.1:1";
 const QUEUE_URL = `${ENDPOINT}/000000000000/bench-sdk-cost`;
-const TABLE = "csv-ingest-rows";
 /** Distinct inputs cycled through, so no call sends the same objects as the one before. */
 const POOL = 16;
 
@@ -157,35 +156,6 @@ function deleteCase(): Case {
 }
 
 // ---- the DynamoDB transactions of issue 8's pipeline ----
-
-/** A clean row as the clean stage leaves it: 16 columns, like examples/csv-ingest/generate.ts writes them. */
-function row(n: number): string[] {
-  const id = `TX${String(n).padStart(8, "0")}`;
-  return [
-    id, `2024-03-${String(1 + (n % 28)).padStart(2, "0")}T${String(n % 24).padStart(2, "0")}:${String(n % 60).padStart(2, "0")}:07Z`, `ACC-${String(n % 50_000).padStart(5, "0")}`,
-    "Nguyen, Ngozi", "ngozi.nguyen@example.com", "SE", "Malmö", "Amazon EU S.à r.l.", "entertainment", (4914.7 + (n % 997)).toFixed(2), "EUR", "bank_transfer",
-    String(1000 + (n % 9000)), "completed", "mobile", n % 3 ? "" : "customer said: \"ship fast\"",
-  ];
-}
-
-/** Stage 2 (handlers/store.ts): a conditional put of each row's 16 attributes. */
-function putAction(n: number): TransactWriteItem {
-  return { Put: { TableName: TABLE, Item: toItem(row(n)), ConditionExpression: "attribute_not_exists(id)" } };
-}
-
-/** Stage 5 (handlers/update.ts): a conditional update with what was processed. */
-function updateAction(n: number): TransactWriteItem {
-  return {
-    Update: {
-      TableName: TABLE,
-      Key: { id: { S: `TX${String(n).padStart(8, "0")}` } },
-      UpdateExpression: "SET #usd = :usd, #risk = :risk, #flagged = :flagged, #at = :now ADD #updates :one",
-      ConditionExpression: "attribute_exists(#id) AND attribute_not_exists(#at)",
-      ExpressionAttributeNames: { "#id": "id", "#usd": "amountUsd", "#risk": "risk", "#flagged": "flagged", "#at": "updatedAt", "#updates": "updates" },
-      ExpressionAttributeValues: { ":usd": { N: (5321.07 + (n % 997)).toFixed(2) }, ":risk": { N: String(n % 100) }, ":flagged": { BOOL: n % 7 === 0 }, ":now": { S: new Date(1_710_000_000_000 + n).toISOString() }, ":one": { N: "1" } },
-    },
-  };
-}
 
 function transactCase(name: string, shape: string, action: (n: number) => TransactWriteItem): Case {
   const dynamo = dynamoClient();

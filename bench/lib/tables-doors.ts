@@ -23,6 +23,7 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  TransactWriteItemsCommand,
   type BatchWriteItemCommandInput,
   type CreateTableCommandInput,
   type DeleteTableCommandInput,
@@ -30,6 +31,7 @@ import {
   type GetItemCommandInput,
   type PutItemCommandInput,
   type QueryCommandInput,
+  type TransactWriteItemsCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import postgres from "postgres";
 import type * as PlatformModule from "../../src/platform.js";
@@ -40,7 +42,7 @@ import { KEY, SECRET } from "./servers.js";
 export const DYNAMODB_JSON: JsonProtocol = { service: "dynamodb", targetPrefix: "DynamoDB_20120810", contentType: "application/x-amz-json-1.0" };
 
 /** The DynamoDB actions the bench calls. */
-export const ACTIONS = ["CreateTable", "DescribeTable", "DeleteTable", "PutItem", "GetItem", "Query", "BatchWriteItem"] as const;
+export const ACTIONS = ["CreateTable", "DescribeTable", "DeleteTable", "PutItem", "GetItem", "Query", "BatchWriteItem", "TransactWriteItems"] as const;
 export type Action = (typeof ACTIONS)[number];
 export type Json = Record<string, unknown>;
 
@@ -113,6 +115,8 @@ function sdkDoor(url: string): TableDoor {
         return c.send(new QueryCommand(input as unknown as QueryCommandInput));
       case "BatchWriteItem":
         return c.send(new BatchWriteItemCommand(input as unknown as BatchWriteItemCommandInput));
+      case "TransactWriteItems":
+        return c.send(new TransactWriteItemsCommand(input as unknown as TransactWriteItemsCommandInput));
     }
   };
   return {
