@@ -159,6 +159,30 @@ function indexTests(ctx: Ctx): void {
       expect((await s.scan(scanOf(t.id, { index: "g2" }))).items).toEqual([]);
     });
 
+    it("applies inserts, updates, deletes and checks of many items in one call, with their entries and TTLs", async () => {
+      const t = await makeTable(ctx.store.tables);
+      const s = ctx.store.tables;
+      const old = [3, 4, 5, 6].map((n) => put(t.id, k(n), k(n), `{"old":${n}}`, { index: [entry("g", k(9), k(n), `{"o":${n}}`)] }));
+      expect(await write(s, old)).toEqual([1, 1, 1, 1]);
+      // Keys out of order, a fresh item between existing ones, a TTL set and one cleared.
+      const calls = [
+        put(t.id, k(6), k(6), "{\"new\":6}", { expiresAt: 50, index: [entry("g", k(9), k(16), "{\"n\":6}")] }),
+        put(t.id, k(1), k(1), "{\"new\":1}", { expiresAt: 40, index: [entry("g", k(9), k(11), "{\"n\":1}")] }),
+        del(t.id, k(4), k(4)),
+        check(t.id, k(5), k(5), 1),
+        put(t.id, k(3), k(3), "{\"new\":3}"),
+        put(t.id, k(2), k(2), "{\"new\":2}"),
+      ];
+      expect(await write(s, calls)).toEqual([2, 1, 0, 0, 2, 1]);
+      const got = await s.getItems(t.id, [1, 2, 3, 4, 5, 6].map((n) => ({ pk: k(n), sk: k(n) })));
+      expect(got.map((g) => (g ? `${g.version}:${g.item}` : null))).toEqual(["1:{\"new\":1}", "1:{\"new\":2}", "2:{\"new\":3}", null, "1:{\"old\":5}", "2:{\"new\":6}"]);
+      expect(await indexKeys(s, t.id, "g", k(9))).toEqual(["05/05/05@1:{\"o\":5}", "0b/01/01@1:{\"n\":1}", "10/06/06@2:{\"n\":6}"]);
+      const expiring = (await s.expiredItems(60, 100)).filter((e) => e.tableId === t.id);
+      expect(expiring.map((e) => `${e.pk.toString("hex")}@${e.version}`)).toEqual(["01@1", "06@2"]);
+      // The store is shared by the tests: leave nothing that expires.
+      await write(s, [del(t.id, k(1), k(1)), del(t.id, k(6), k(6))]);
+    });
+
     it("backfills entries only for items still at the version read, counting those written", async () => {
       const t = await makeTable(ctx.store.tables);
       const s = ctx.store.tables;
