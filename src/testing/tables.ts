@@ -35,13 +35,28 @@ export async function tableHarness(options: TableServiceOptions = {}, storage?: 
   };
 }
 
-/** Creates an on-demand table keyed by `hash` (and `range`), each given as [name, type]. */
-export async function createKeyedTable(h: TableHarness, name: string, hash: [string, "S" | "N" | "B"], range?: [string, "S" | "N" | "B"]): Promise<void> {
+/** Anything that calls DynamoDB actions: a TableHarness, or a platform's `tables`. */
+export interface TableCaller {
+  call(action: string, input: Record<string, unknown>): Promise<Output>;
+}
+
+/**
+ * Creates an on-demand table keyed by `hash` (and `range`), each given as [name, type];
+ * `more` adds CreateTable members (a StreamSpecification, for one).
+ */
+export async function createKeyedTable(h: TableCaller, name: string, hash: [string, "S" | "N" | "B"], range?: [string, "S" | "N" | "B"], more: Record<string, unknown> = {}): Promise<Output> {
   const keys = range ? [hash, range] : [hash];
-  await h.call("CreateTable", {
+  return h.call("CreateTable", {
     TableName: name,
     AttributeDefinitions: keys.map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType })),
     KeySchema: keys.map(([AttributeName], i) => ({ AttributeName, KeyType: i === 0 ? "HASH" : "RANGE" })),
     BillingMode: "PAY_PER_REQUEST",
+    ...more,
   });
+}
+
+/** Creates a table keyed by the string `key` with a stream of `viewType`; resolves with the stream's ARN. */
+export async function createStreamTable(h: TableCaller, name: string, viewType: string, key = "pk"): Promise<string> {
+  const out = (await createKeyedTable(h, name, [key, "S"], undefined, { StreamSpecification: { StreamEnabled: true, StreamViewType: viewType } })) as { TableDescription: { LatestStreamArn: string } };
+  return out.TableDescription.LatestStreamArn;
 }

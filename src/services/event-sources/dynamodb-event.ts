@@ -6,7 +6,7 @@
  * sequence number. Filters match that record as it is (eventName, dynamodb.NewImage.x.S,
  * ...). The failure record carries `DDBStreamBatchInfo`.
  */
-import type { ChangeRecord } from "../tables/changes.js";
+import { storedEventName, type ChangeRecord } from "../tables/changes.js";
 import type { Item, StreamViewType } from "../tables/types.js";
 import { failureEnvelope, type FailureContext, type RecordContext, type SourceRecord, type StreamEventFormat } from "./stream-event.js";
 
@@ -63,17 +63,6 @@ function builtRecord(r: SourceRecord, streamArn: string): DynamoDbRecord {
   let record = built.get(r);
   if (!record) built.set(r, (record = dynamodbRecord(r, streamArn)));
   return record;
-}
-
-// Stored change records start `{"eventID":"<32 hex>","eventName":"` (changes.ts writes them so).
-const NAME_AT = '{"eventID":"'.length + 32 + '","eventName":"'.length;
-
-/** The event name read from the stored text without parsing it, or undefined when the text is laid out otherwise. */
-export function storedEventName(data: Buffer): string | undefined {
-  const head = data.toString("latin1", 0, NAME_AT + 8);
-  if (!head.startsWith('{"eventID":"') || head.slice(NAME_AT - 15, NAME_AT) !== '","eventName":"') return undefined;
-  const name = head.slice(NAME_AT, head.indexOf('"', NAME_AT));
-  return name === "INSERT" || name === "MODIFY" || name === "REMOVE" ? name : undefined;
 }
 
 /**

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPlatform, type Platform } from "../../platform.js";
 import { eventually, rejects } from "../../testing/assert.js";
 import { functionHarness, ROLE, type FunctionHarness } from "../../testing/functions.js";
+import { createStreamTable } from "../../testing/tables.js";
 import type { DynamoDbRecord } from "./dynamodb-event.js";
 
 /** Appends each event (one line per invocation); fails on a "poison" record, or reports "bad…" records. */
@@ -28,19 +29,11 @@ const vOf = (r: DynamoDbRecord): string | undefined => (r.dynamodb.NewImage?.["v
 async function fixture(p: Platform, code: (files: Record<string, string>) => string, dir: string, id: string, viewType = "NEW_AND_OLD_IMAGES", mode = "ok") {
   const name = `orders-${id}`;
   const out = join(dir, `events-${id}.jsonl`);
-  await p.tables.call("CreateTable", {
-    TableName: name,
-    AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-    KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-    BillingMode: "PAY_PER_REQUEST",
-    StreamSpecification: { StreamEnabled: true, StreamViewType: viewType },
-  });
-  const { Table } = (await p.tables.call("DescribeTable", { TableName: name })) as { Table: { LatestStreamArn: string } };
+  const arn = await createStreamTable(p.tables, name, viewType);
   await p.functions.deployFromDirectory(
     { FunctionName: `fn-${id}`, Role: ROLE, Runtime: "nodejs20.x", Handler: "index.handler", Environment: { Variables: { OUT: out, MODE: mode } } },
     { kind: "dir", path: code({ "index.js": HANDLER }), sha256: "dir", size: 0 },
   );
-  const arn = Table.LatestStreamArn;
   return {
     name,
     out,

@@ -6,6 +6,7 @@ import { ddbFailureRecord, dynamodbRecord } from "./dynamodb-event.js";
 import { FailureCondition, type SourceRecord } from "./stream-event.js";
 import { TABLE_STREAM_RETENTION_MS, TableShardSource } from "./table-source.js";
 import type { StartAt } from "./shard-source.js";
+import { createStreamTable } from "../../testing/tables.js";
 
 const T0 = 1_700_000_000_000;
 
@@ -22,15 +23,7 @@ describe("TableShardSource", () => {
 
   async function table(viewType = "NEW_AND_OLD_IMAGES") {
     const name = `table-${++n}`;
-    await p.tables.call("CreateTable", {
-      TableName: name,
-      AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-      KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-      BillingMode: "PAY_PER_REQUEST",
-      StreamSpecification: { StreamEnabled: true, StreamViewType: viewType },
-    });
-    const { Table } = (await p.tables.call("DescribeTable", { TableName: name })) as { Table: { LatestStreamArn: string } };
-    const arn = Table.LatestStreamArn;
+    const arn = await createStreamTable(p.tables, name, viewType);
     const put = (pk: string, v: string) => p.tables.call("PutItem", { TableName: name, Item: { pk: { S: pk }, v: { S: v } } });
     const del = (pk: string) => p.tables.call("DeleteItem", { TableName: name, Key: { pk: { S: pk } } });
     return { name, arn, source: new TableShardSource(p.tables.internals, arn), put, del };

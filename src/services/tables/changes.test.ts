@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { dynamodbFormat, storedEventName } from "../event-sources/dynamodb-event.js";
+import { dynamodbFormat } from "../event-sources/dynamodb-event.js";
 import { compileFilterCriteria } from "../event-sources/filter.js";
 import type { SourceRecord } from "../event-sources/stream-event.js";
-import { changeEntry, changeJson, changeRecord, type ChangeRecord } from "./changes.js";
+import { changeEntry, changeJson, changeRecord, storedEventName, type ChangeRecord } from "./changes.js";
 import type { Item, StreamViewType, TableStream } from "./types.js";
 import { partitionHash } from "./values/segment.js";
 import { itemSize } from "./values/size.js";

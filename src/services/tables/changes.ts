@@ -73,7 +73,7 @@ export interface ImageTexts {
 /**
  * The record as JSON, exactly what JSON.stringify(record) gives, with the images
  * spliced in from their texts instead of serialised again. The order of the members is
- * changeRecord's (event-sources/dynamodb-event.ts reads the event name at its place).
+ * changeRecord's (storedEventName reads the event name at its place).
  */
 export function changeJson(record: ChangeRecord, texts: ImageTexts = {}): string {
   const d = record.dynamodb;
@@ -83,6 +83,17 @@ export function changeJson(record: ChangeRecord, texts: ImageTexts = {}): string
   json += `,"SizeBytes":${d.SizeBytes},"StreamViewType":"${d.StreamViewType}"}`;
   if (record.userIdentity) json += `,"userIdentity":${JSON.stringify(record.userIdentity)}`;
   return `${json}}`;
+}
+
+// changeJson writes `{"eventID":"<32 hex>","eventName":"` first.
+const NAME_AT = '{"eventID":"'.length + 32 + '","eventName":"'.length;
+
+/** The event name read from the stored text without parsing it, or undefined when the text is laid out otherwise. */
+export function storedEventName(data: Buffer): string | undefined {
+  const head = data.toString("latin1", 0, NAME_AT + 8);
+  if (!head.startsWith('{"eventID":"') || head.slice(NAME_AT - 15, NAME_AT) !== '","eventName":"') return undefined;
+  const name = head.slice(NAME_AT, head.indexOf('"', NAME_AT));
+  return name === "INSERT" || name === "MODIFY" || name === "REMOVE" ? name : undefined;
 }
 
 /** The stream entry for a change of the item whose partition key hashes (MD5) to `hash`. */

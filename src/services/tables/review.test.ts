@@ -34,18 +34,7 @@ describe("review: Query", () => {
 
 describe("review: key sizes", () => {
   it("refuses a partition key over 2048 bytes and a sort key over 1024 bytes", async () => {
-    await h.call("CreateTable", {
-      TableName: "strs",
-      AttributeDefinitions: [
-        { AttributeName: "pk", AttributeType: "S" },
-        { AttributeName: "sk", AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: "pk", KeyType: "HASH" },
-        { AttributeName: "sk", KeyType: "RANGE" },
-      ],
-      BillingMode: "PAY_PER_REQUEST",
-    });
+    await createKeyedTable(h, "strs", ["pk", "S"], ["sk", "S"]);
     await expect(h.call("PutItem", { TableName: "strs", Item: { pk: { S: "x".repeat(2049) }, sk: { S: "s" } } })).rejects.toMatchObject({
       message: "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes",
     });
@@ -91,7 +80,7 @@ describe("review: UpdateTable enabling a stream after a concurrent definition ch
     tables.updateTable = (id, version, def) => (refuse-- > 0 ? Promise.resolve("stale" as const) : storage.tables.updateTable(id, version, def));
     const s = await tableHarness({}, { ...storage, tables, close: () => storage.close() });
     try {
-      await s.call("CreateTable", { TableName: "stt", AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }], KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }], BillingMode: "PAY_PER_REQUEST" });
+      await createKeyedTable(s, "stt", ["pk", "S"]);
       await s.call("UpdateTable", { TableName: "stt", StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" } });
       const d = (await s.call("DescribeTable", { TableName: "stt" }))["Table"] as Record<string, unknown>;
       expect(d["StreamSpecification"]).toEqual({ StreamEnabled: true, StreamViewType: "KEYS_ONLY" });

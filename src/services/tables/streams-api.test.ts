@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { tableHarness, type TableHarness } from "../../testing/tables.js";
+import { createStreamTable, tableHarness, type TableHarness } from "../../testing/tables.js";
 
 let h: TableHarness;
 beforeEach(async () => {
@@ -7,16 +7,7 @@ beforeEach(async () => {
 });
 afterEach(() => h.close());
 
-async function table(viewType: string): Promise<string> {
-  const out = (await h.call("CreateTable", {
-    TableName: "tab",
-    AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-    KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-    BillingMode: "PAY_PER_REQUEST",
-    StreamSpecification: { StreamEnabled: true, StreamViewType: viewType },
-  })) as { TableDescription: { LatestStreamArn: string } };
-  return out.TableDescription.LatestStreamArn;
-}
+const table = (viewType: string): Promise<string> => createStreamTable(h, "tab", viewType, "id");
 
 type Rec = { eventName: string; eventSource: string; eventVersion: string; dynamodb: { Keys: unknown; NewImage?: unknown; OldImage?: unknown; SequenceNumber: string; StreamViewType: string; ApproximateCreationDateTime: Date }; userIdentity?: unknown };
 

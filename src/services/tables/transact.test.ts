@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { tableHarness, type TableHarness } from "../../testing/tables.js";
+import { createKeyedTable, tableHarness, type TableHarness } from "../../testing/tables.js";
 
 let h: TableHarness | undefined;
 afterEach(() => h?.close());
@@ -8,12 +8,7 @@ describe("ClientRequestToken", () => {
   it("no longer counts once its 10 minutes passed, even before a sweep removed it", async () => {
     // An hour between sweeps: the token is still stored when it is used again.
     h = await tableHarness({ ttlIntervalMs: 3_600_000 });
-    await h.call("CreateTable", {
-      TableName: "tok",
-      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
-      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-      BillingMode: "PAY_PER_REQUEST",
-    });
+    await createKeyedTable(h, "tok", ["id", "S"]);
     const inc = { TransactItems: [{ Update: { TableName: "tok", Key: { id: { S: "a" } }, UpdateExpression: "ADD n :one", ExpressionAttributeValues: { ":one": { N: "1" } } } }], ClientRequestToken: "t1" };
     await h.call("TransactWriteItems", inc);
     await h.clock.advance(5 * 60_000);
