@@ -18,6 +18,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   "csv-ingest": () => import("./csv-ingest.js"),
   transact: () => import("./transact.js"),
   "sdk-cost": () => import("./sdk-cost.js"),
+  "csv-floor": () => import("./csv-floor.js"),
 };
 
 async function list(): Promise<void> {

@@ -16,30 +16,21 @@
  * conditional Update, both in TransactWriteItems of 100 actions). A real client also
  * pays for node:http and its socket on top of this.
  */
-import { DynamoDBClient, TransactWriteItemsCommand, type TransactWriteItem } from "@aws-sdk/client-dynamodb";
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { HttpResponse, type HttpHandler } from "@smithy/protocol-http";
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { DeleteMessageBatchCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { randomBytes, randomUUID } from "node:crypto";
 import { tmpdir } from "node:os";
-import { cpuUsage } from "node:process";
-import { Readable } from "node:stream";
 import { checkKnown, flag, intOpt, parseArgs } from "./lib/args.js";
 import { putAction, updateAction } from "./lib/csv-actions.js";
 import { loadAverage, machineInfo, machinePairs, packageVersion } from "./lib/machine.js";
-import { KEY, SECRET } from "./lib/servers.js";
+import { md5, measure, pool, POOL, QUEUE_URL, sendBatchCase, sqsClient, ten, transactCase, type Case, type Measured } from "./lib/sdk-calls.js";
 import { renderPairs, renderTable } from "./lib/table.js";
-import { formatRate, median, now, progress } from "./lib/timing.js";
+import { formatRate, median } from "./lib/timing.js";
 import { BODY } from "./lib/workload.js";
 
 export const description = "CPU of the AWS SDK v3 client alone per call (no server, no network): the floor under the SQS and CSV targets";
 
 const DEFAULTS = { calls: 5000, warmup: 300, repeat: 3 } as const;
 const TARGETS = { sqsRate: 20_000, csvRows: 558_000, csvSeconds: 20, cores: 2 } as const;
-const ENDPOINT = "http://127.0.0.1:1";
-const QUEUE_URL = `${ENDPOINT}/000000000000/bench-sdk-cost`;
-/** Distinct inputs cycled through, so no call sends the same objects as the one before. */
-const POOL = 16;
-
 const USAGE = `usage: npm run bench -- sdk-cost [options]
 
   --calls N    timed calls of each request per run (default ${DEFAULTS.calls}; DynamoDB's
@@ -48,79 +39,11 @@ const USAGE = `usage: npm run bench -- sdk-cost [options]
   --repeat R   runs of each request, interleaved; the median is reported (default ${DEFAULTS.repeat})
   --help       this text`;
 
-/** One request of a workload, timed alone. */
-interface Case {
-  readonly name: string;
-  readonly shape: string;
-  /** Messages (SQS) or items (DynamoDB) per call. */
-  readonly units: number;
-  readonly unit: "message" | "item";
-  /** Calls per run, as a share of --calls. */
-  readonly scale: number;
-  /** One call with the i-th input; throws when the answer is not what the server sent. */
-  call(i: number): Promise<void>;
-}
-
-interface Measured {
-  readonly c: Case;
-  readonly cpuUs: number[];
-  readonly wallUs: number[];
-}
-
-// ---- a request handler that never touches the network ----
-
-function md5(s: string): string {
-  return createHash("md5").update(s).digest("hex");
-}
-
-/** A handler that answers every request with the same JSON body, as the service would. */
-function canned(contentType: string, answer: unknown): HttpHandler {
-  const body = Buffer.from(JSON.stringify(answer));
-  return {
-    handle: () =>
-      Promise.resolve({
-        response: new HttpResponse({
-          statusCode: 200,
-          headers: { "content-type": contentType, "content-length": String(body.length), "x-amzn-requestid": randomUUID(), date: new Date().toUTCString() },
-          body: Readable.from([body]),
-        }),
-      }),
-    updateHttpClientConfig() {},
-    httpHandlerConfigs: () => ({}),
-  };
-}
-
-const AWS_JSON_1_0 = "application/x-amz-json-1.0";
-const clientBase = { endpoint: ENDPOINT, region: "us-east-1", credentials: { accessKeyId: KEY, secretAccessKey: SECRET }, maxAttempts: 1 } as const;
-
-function sqsClient(answer: unknown): SQSClient {
-  return new SQSClient({ ...clientBase, useQueueUrlAsEndpoint: false, requestHandler: canned(AWS_JSON_1_0, answer) });
-}
-
-function dynamoClient(): DynamoDBClient {
-  return new DynamoDBClient({ ...clientBase, requestHandler: canned(AWS_JSON_1_0, {}) });
-}
+const us = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 
 // ---- the SQS calls of issue 3's workload ----
 
-const ten = <T>(f: (k: number) => T): T[] => Array.from({ length: 10 }, (_, k) => f(k));
-const pool = <T>(f: (p: number) => T): T[] => Array.from({ length: POOL }, (_, p) => f(p));
-
-function sendCase(): Case {
-  const sqs = sqsClient({ Successful: ten((k) => ({ Id: `m${k}`, MessageId: randomUUID(), MD5OfMessageBody: md5(BODY) })), Failed: [] });
-  const inputs = pool(() => ({ QueueUrl: QUEUE_URL, Entries: ten((k) => ({ Id: `m${k}`, MessageBody: BODY })) }));
-  return {
-    name: "SendMessageBatch",
-    shape: "10 entries of the sqs-api bench's 100-byte body",
-    units: 10,
-    unit: "message",
-    scale: 1,
-    call: async (i) => {
-      const out = await sqs.send(new SendMessageBatchCommand(inputs[i % POOL]!));
-      if (out.Successful?.length !== 10) throw new Error("SendMessageBatch: expected 10 successful entries");
-    },
-  };
-}
+const sendCase = (): Case => sendBatchCase("SendMessageBatch", "10 entries of the sqs-api bench's 100-byte body", () => BODY);
 
 function receiveCase(): Case {
   const Messages = ten(() => ({ MessageId: randomUUID(), ReceiptHandle: randomBytes(150).toString("base64"), MD5OfBody: md5(BODY), Body: BODY, Attributes: {} }));
@@ -155,24 +78,6 @@ function deleteCase(): Case {
   };
 }
 
-// ---- the DynamoDB transactions of issue 8's pipeline ----
-
-function transactCase(name: string, shape: string, action: (n: number) => TransactWriteItem): Case {
-  const dynamo = dynamoClient();
-  const inputs = pool((p) => ({ TransactItems: Array.from({ length: 100 }, (_, k) => action(p * 100 + k + 1)) }));
-  return {
-    name,
-    shape,
-    units: 100,
-    unit: "item",
-    scale: 0.1,
-    call: async (i) => {
-      const out = await dynamo.send(new TransactWriteItemsCommand(inputs[i % POOL]!));
-      if (out.$metadata.httpStatusCode !== 200) throw new Error(`${name}: expected HTTP 200`);
-    },
-  };
-}
-
 function cases(): Case[] {
   return [
     sendCase(),
@@ -183,43 +88,8 @@ function cases(): Case[] {
   ];
 }
 
-// ---- measuring ----
-
-async function calls(c: Case, n: number): Promise<void> {
-  for (let i = 0; i < n; i++) await c.call(i);
-}
-
-/** CPU and wall microseconds per call over `n` sequential calls. */
-async function timed(c: Case, n: number): Promise<{ cpu: number; wall: number }> {
-  const t0 = now();
-  const cpu0 = cpuUsage();
-  await calls(c, n);
-  const cpu = cpuUsage(cpu0);
-  const wall = now() - t0;
-  return { cpu: (cpu.user + cpu.system) / n, wall: (wall * 1000) / n };
-}
-
-async function measure(all: readonly Case[], n: number, warmup: number, repeat: number): Promise<Measured[]> {
-  const out = all.map((c) => ({ c, cpuUs: [] as number[], wallUs: [] as number[] }));
-  for (const c of all) {
-    progress(`${c.name}: warm-up, ${warmup} calls`);
-    await calls(c, warmup);
-  }
-  for (let r = 1; r <= repeat; r++) {
-    for (const m of out) {
-      const runCalls = Math.max(1, Math.round(n * m.c.scale));
-      const t = await timed(m.c, runCalls);
-      m.cpuUs.push(t.cpu);
-      m.wallUs.push(t.wall);
-      progress(`run ${r}/${repeat}: ${m.c.name}, ${runCalls} calls, ${t.cpu.toFixed(0)} µs CPU per call (load ${loadAverage()})`);
-    }
-  }
-  return out;
-}
-
 // ---- reporting ----
 
-const us = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 const cpuOf = (m: Measured): number => median(m.cpuUs);
 
 function resultTable(results: readonly Measured[]): string {
@@ -281,9 +151,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   machine.push(["AWS SDK", `@aws-sdk/client-sqs ${packageVersion("@aws-sdk/client-sqs")}, @aws-sdk/client-dynamodb ${packageVersion("@aws-sdk/client-dynamodb")}`]);
   console.log(`# sdk-cost: the AWS SDK client's own CPU per call, no server, no network\n`);
   console.log(renderPairs(machine, ["machine", ""]));
-  const all = cases();
-  for (const c of all) await c.call(0); // each answer checked once before timing
-  const results = await measure(all, n, warmup, repeat);
+  const results = await measure(cases(), n, warmup, repeat);
   console.log(`\n## CPU per call: median of ${repeat} runs of ${n} calls (${n / 10} for the transactions of 100), after ${warmup} warm-up calls\n`);
   console.log(resultTable(results));
   console.log(`\n## Issue 3: SQS API, ≥ ${formatRate(TARGETS.sqsRate)} msgs/s\n`);
