@@ -26,7 +26,8 @@ const SCHEMA = `
 /** The four added attributes of stage 5, spliced onto the stored text (no parse, no stringify). */
 const UPDATED = ',"amountUsd":{"N":"5321.07"},"risk":{"N":"12"},"flagged":{"BOOL":false},"updatedAt":{"S":"2024-03-09T16:00:00.000Z"},"updates":{"N":"1"}}';
 
-function requestBodies(rows: number, action: typeof putAction): string[] {
+/** TransactWriteItems bodies of 100 `action`s each, as JSON text, for `rows` rows. */
+export function requestBodies(rows: number, action: typeof putAction): string[] {
   const out: string[] = [];
   for (let lo = 0; lo < rows; lo += 100) out.push(JSON.stringify({ TransactItems: Array.from({ length: Math.min(100, rows - lo) }, (_, j) => action(lo + j)) }));
   return out;
