@@ -24,6 +24,14 @@ export interface FunctionServiceOptions {
    * the handler (0 turns them off). @default 1
    */
   spareWorkers?: number;
+  /**
+   * Nice value (0 to 19) of the threads that run handlers, on Linux, where it is set per
+   * thread. Every call a handler makes goes through the platform's main thread
+   * (endpoint, storage, pollers); when handlers and that thread contend for the cores,
+   * the main thread runs first and handlers use what is left. 0 runs handlers at the
+   * platform's own priority. @default 19
+   */
+  handlerNice?: number;
   /** The endpoint and keys handlers' SDK clients use; set by the server once it listens. */
   endpoint?: Endpoint;
 }
@@ -35,12 +43,19 @@ export interface FunctionServiceConfig {
   readonly accountConcurrency: number;
   readonly idleMs: number;
   readonly spareWorkers: number;
+  readonly handlerNice: number;
   endpoint: Endpoint | undefined;
 }
 
 function spareCount(n: number | undefined): number {
   if (n === undefined) return 1;
   if (!Number.isInteger(n) || n < 0 || n > 16) throw new Error("spareWorkers must be a whole number from 0 to 16");
+  return n;
+}
+
+function niceValue(n: number | undefined): number {
+  if (n === undefined) return 19;
+  if (!Number.isInteger(n) || n < 0 || n > 19) throw new Error("handlerNice must be a whole number from 0 to 19");
   return n;
 }
 
@@ -54,6 +69,7 @@ export function compileFunctionOptions(o: FunctionServiceOptions = {}): Function
     accountConcurrency: concurrency,
     idleMs: o.idleMs ?? 300_000,
     spareWorkers: spareCount(o.spareWorkers),
+    handlerNice: niceValue(o.handlerNice),
     endpoint: o.endpoint,
   };
 }

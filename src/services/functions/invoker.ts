@@ -49,7 +49,7 @@ export class Invoker {
     /** The host's PATH, passed on to handlers. */
     private readonly path: string | undefined,
   ) {
-    this.spares = new SpareWorkers(config.spareWorkers);
+    this.spares = new SpareWorkers(config.spareWorkers, config.handlerNice);
   }
 
   /** Throws TooManyRequestsException when the function or the account is at its limit. */
@@ -128,6 +128,7 @@ export class Invoker {
         logGroupName: logGroup(r.name),
         logStreamName: stream,
         timeoutSeconds: r.timeout,
+        nice: this.config.handlerNice,
         env: handlerEnvironment(r, region, codeRoot, stream, this.config.endpoint, this.path),
       },
       this.clock,

@@ -3,6 +3,7 @@
  * model declares, failing with its ValidationException wording.
  */
 import { constraint, ValidationException } from "./errors.js";
+import { emptyRecord } from "./values/attr.js";
 
 export type Input = Readonly<Record<string, unknown>>;
 export type Output = Record<string, unknown>;
@@ -93,7 +94,7 @@ export function optChoice<T extends string>(input: Input, member: string, values
 export function optMap(input: Input, member: string): Record<string, unknown> | undefined {
   const v = optObject(input, member);
   if (v === undefined) return undefined;
-  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const out = emptyRecord<unknown>();
   for (const [k, x] of Object.entries(v)) out[k] = x;
   return out;
 }

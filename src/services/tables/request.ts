@@ -6,28 +6,20 @@
 import { ValidationException } from "./errors.js";
 import { ExpressionInput, parseCondition, parseProjection, type Condition, type Path } from "./expressions/index.js";
 import { optChoice, optMap, optString, type Input, type Output } from "./input.js";
-import type { AttributeValue, Item } from "./types.js";
-import { validateItem, validateValue } from "./values/validate.js";
+import type { Item } from "./types.js";
+import { validateItem } from "./values/validate.js";
 
 export const MAX_EXPRESSION = 4096;
 
-/** ExpressionAttributeNames and ExpressionAttributeValues of a request. */
+/** ExpressionAttributeNames and ExpressionAttributeValues of a request; ExpressionInput checks them. */
 export function expressionInput(input: Input, hasExpression: boolean): ExpressionInput {
   const names = optMap(input, "ExpressionAttributeNames");
-  const rawValues = optMap(input, "ExpressionAttributeValues");
+  const values = optMap(input, "ExpressionAttributeValues");
   if (!hasExpression) {
     if (names) throw new ValidationException("ExpressionAttributeNames can only be specified when using expressions");
-    if (rawValues) throw new ValidationException("ExpressionAttributeValues can only be specified when using expressions");
+    if (values) throw new ValidationException("ExpressionAttributeValues can only be specified when using expressions");
   }
   if (names) for (const [k, v] of Object.entries(names)) if (typeof v !== "string") throw new ValidationException(`ExpressionAttributeNames contains invalid value: ${k}`);
-  let values: Record<string, AttributeValue> | undefined;
-  if (rawValues) {
-    values = Object.create(null) as Record<string, AttributeValue>;
-    for (const [k, v] of Object.entries(rawValues)) {
-      if (!k.startsWith(":")) throw new ValidationException(`ExpressionAttributeValues contains invalid key: Syntax error; key: "${k}"`);
-      values[k] = validateValue(v, `ExpressionAttributeValues contains invalid value: ${k}`);
-    }
-  }
   return new ExpressionInput(names as Record<string, string> | undefined, values);
 }
 

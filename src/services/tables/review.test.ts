@@ -147,3 +147,20 @@ describe("review: request wording", () => {
     });
   });
 });
+
+describe("review: invalid ExpressionAttributeValues", () => {
+  it("names the key the way DynamoDB does and changes nothing", async () => {
+    await h.call("PutItem", { TableName: "tab", Item: { ...key, v: { N: "1" } } });
+    const update = (values: unknown) => h.call("UpdateItem", { TableName: "tab", Key: key, UpdateExpression: "SET v = :v", ExpressionAttributeValues: values });
+    await expect(update({ ":v": { SS: [] } })).rejects.toMatchObject({
+      code: "ValidationException",
+      message: "ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: An string set  may not be empty for key :v",
+    });
+    await expect(update({ ":v": {} })).rejects.toMatchObject({
+      message: "ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: Supplied AttributeValue is empty, must contain exactly one of the supported datatypes for key :v",
+    });
+    await expect(update({ v: { S: "x" } })).rejects.toMatchObject({ message: 'ExpressionAttributeValues contains invalid key: Syntax error; key: "v"' });
+    await expect(update({})).rejects.toMatchObject({ message: "ExpressionAttributeValues must not be empty" });
+    expect(await h.call("GetItem", { TableName: "tab", Key: key })).toEqual({ Item: { ...key, v: { N: "1" } } });
+  });
+});

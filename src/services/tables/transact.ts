@@ -130,7 +130,11 @@ async function targets(d: TableDeps, actions: readonly Action[], ctx: CallContex
 async function currentItems(d: TableDeps, ts: readonly Target[]): Promise<Current[]> {
   const out: Current[] = new Array<Current>(ts.length);
   const byTable = new Map<number, number[]>();
-  ts.forEach((t, i) => byTable.set(t.table.id, [...(byTable.get(t.table.id) ?? []), i]));
+  ts.forEach((t, i) => {
+    const positions = byTable.get(t.table.id);
+    if (positions) positions.push(i);
+    else byTable.set(t.table.id, [i]);
+  });
   for (const [tableId, positions] of byTable) {
     const rows = await d.store.getItems(tableId, positions.map((i) => (ts[i] as Target).encoded));
     positions.forEach((i, k) => (out[i] = parseStored(rows[k] ?? null)));

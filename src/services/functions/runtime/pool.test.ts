@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { getPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock, SystemClock } from "../../../core/clock.js";
@@ -10,24 +10,23 @@ import { SpareWorkers } from "./spares.js";
 let root: string;
 const pools: FunctionPool[] = [];
 
+function specOf(handler: string, extra: Partial<PoolSpec> = {}): PoolSpec {
+  return {
+    codeRoot: root,
+    handler,
+    functionName: "fn",
+    version: "$LATEST",
+    memoryMb: 128,
+    logGroupName: "/aws/lambda/fn",
+    logStreamName: "2026/11/22/[$LATEST]0123456789abcdef0123456789abcdef",
+    timeoutSeconds: 3,
+    env: { AWS_REGION: "us-east-1", GREETING: "hi" },
+    ...extra,
+  };
+}
+
 function pool(handler: string, extra: Partial<PoolSpec> = {}, clock = new SystemClock()): FunctionPool {
-  const p = new FunctionPool(
-    {
-      codeRoot: root,
-      handler,
-      functionName: "fn",
-      version: "$LATEST",
-      memoryMb: 128,
-      logGroupName: "/aws/lambda/fn",
-      logStreamName: "2026/11/22/[$LATEST]0123456789abcdef0123456789abcdef",
-      timeoutSeconds: 3,
-      env: { AWS_REGION: "us-east-1", GREETING: "hi" },
-      ...extra,
-    },
-    clock,
-    silentLogger(),
-    60_000,
-  );
+  const p = new FunctionPool(specOf(handler, extra), clock, silentLogger(), 60_000);
   pools.push(p);
   return p;
 }
@@ -55,7 +54,8 @@ beforeAll(() => {
      let count = 0; export const counter = async () => ++count;
      export const nested = { deep: { handler: async () => "deep" } };
      export const notFn = 42;
-     export const undef = async () => undefined;`,
+     export const undef = async () => undefined;
+     export const priority = async () => (await import("node:os")).getPriority();`,
   );
   mkdirSync(join(root, "src"));
   writeFileSync(join(root, "src", "typed.ts"), `interface E { n: number }\nexport const handler = async (e: E): Promise<number> => e.n * 2;\n`);
@@ -151,6 +151,25 @@ describe("function runtime", () => {
     const out = await call(p);
     expect(out.failure?.errorMessage).toMatch(/Runtime exited with error: exit status 3$/);
     expect((await call(p)).failure?.errorMessage).toMatch(/exit status 3/);
+  });
+
+  it.runIf(process.platform === "linux")("runs handlers at the pool's nice value, leaving the platform's own thread alone", async () => {
+    const before = getPriority();
+    expect((await call(pool("app.priority", { nice: 15 }))).payload).toBe(String(Math.max(before, 15)));
+    expect((await call(pool("app.priority"))).payload).toBe(String(before));
+    expect(getPriority()).toBe(before);
+    const spares = new SpareWorkers(1, 12);
+    try {
+      spares.warm(128);
+      await new Promise((r) => setTimeout(r, 300));
+      const adopted = new FunctionPool({ ...specOf("app.priority"), nice: 12 }, new SystemClock(), silentLogger(), 60_000, spares);
+      pools.push(adopted);
+      const out = await call(adopted);
+      expect(out.initMs).toBeDefined();
+      expect(out.payload).toBe(String(Math.max(before, 12)));
+    } finally {
+      await spares.stop();
+    }
   });
 
   describe("spare workers", () => {

@@ -11,12 +11,14 @@ import type { Failure } from "../../../core/errors.js";
 import type { Logger } from "../../../core/logger.js";
 import { spawnWorker } from "../../../core/threads.js";
 import { exitFailure, responseTooLarge, timeoutFailure } from "./failures.js";
-import type { FromWorker, InitRequest, LogLevel, WorkerInit } from "./protocol.js";
+import type { FromWorker, InitRequest, LogLevel, ThreadData, WorkerInit } from "./protocol.js";
 import { LogTail } from "./log-tail.js";
 import { WORKER_ENTRY, type SpareWorkers } from "./spares.js";
 
 export interface PoolSpec extends WorkerInit {
   readonly timeoutSeconds: number;
+  /** Nice value of the pool's worker threads (Linux). @default 0 */
+  readonly nice?: number;
   /** The whole environment the handler sees. */
   readonly env: Readonly<Record<string, string>>;
 }
@@ -158,7 +160,7 @@ export class FunctionPool {
     const worker =
       spare ??
       spawnWorker(WORKER_ENTRY, {
-        workerData: init,
+        workerData: { ...init, nice: this.spec.nice ?? 0 } satisfies WorkerInit & ThreadData,
         env: { ...this.spec.env },
         resourceLimits: { maxOldGenerationSizeMb: this.spec.memoryMb },
         stdout: true,

@@ -6,6 +6,7 @@
  */
 import type { Worker } from "node:worker_threads";
 import { siblingModule, spawnWorker } from "../../../core/threads.js";
+import type { SpareData } from "./protocol.js";
 
 export const WORKER_ENTRY = siblingModule(import.meta.url, "worker-entry");
 
@@ -13,8 +14,11 @@ export class SpareWorkers {
   private readonly bySize = new Map<number, Worker[]>();
   private stopped = false;
 
-  /** `perSize` spares per memory size once that size has been asked for (0 disables). */
-  constructor(private readonly perSize: number) {}
+  /** `perSize` spares per memory size once that size has been asked for (0 disables); `nice` as in PoolSpec. */
+  constructor(
+    private readonly perSize: number,
+    private readonly nice = 0,
+  ) {}
 
   /** A blank worker for `memoryMb`, or undefined when none is ready; starts replacements. */
   take(memoryMb: number): Worker | undefined {
@@ -44,7 +48,7 @@ export class SpareWorkers {
   private fill(memoryMb: number, list: Worker[]): void {
     while (list.length < this.perSize) {
       const worker = spawnWorker(WORKER_ENTRY, {
-        workerData: { spare: true },
+        workerData: { spare: true, nice: this.nice } satisfies SpareData,
         env: {},
         resourceLimits: { maxOldGenerationSizeMb: memoryMb },
         stdout: true,

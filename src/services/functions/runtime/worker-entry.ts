@@ -5,12 +5,13 @@
  * thread after reporting; the pool starts a fresh one, as Lambda restarts a sandbox.
  */
 import { once } from "node:events";
+import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { format } from "node:util";
 import type { Failure } from "../../../core/errors.js";
 import { toFailure } from "./failures.js";
 import { loadHandler, needsTypeScript, RuntimeError, type Handler } from "./handler-loader.js";
-import type { FromWorker, InitRequest, InvokeRequest, LogLevel, SpareData, ToWorker, WorkerInit } from "./protocol.js";
+import type { FromWorker, InitRequest, InvokeRequest, LogLevel, SpareData, ThreadData, ToWorker, WorkerInit } from "./protocol.js";
 
 const port = parentPort;
 let init = workerData as WorkerInit;
@@ -96,6 +97,21 @@ function failureOf(err: unknown): Failure {
   return toFailure(err instanceof Thrown ? err.value : err);
 }
 
+/**
+ * Lowers this thread's priority before it loads anything, so threads it starts (a
+ * TypeScript loader's) inherit it. Only on Linux, where a nice value belongs to one
+ * thread: elsewhere it would lower the whole process.
+ */
+function lowerPriority(): void {
+  const nice = (workerData as ThreadData | null)?.nice ?? 0;
+  if (nice <= 0 || process.platform !== "linux") return;
+  try {
+    setPriority(0, nice);
+  } catch {
+    // Not permitted here: the handler runs at the platform's priority.
+  }
+}
+
 /** A spare waits blank until a pool adopts it, then takes the function's configuration and environment. */
 async function adopt(): Promise<void> {
   if (!port || !(workerData as SpareData | null)?.spare) return;
@@ -107,6 +123,7 @@ async function adopt(): Promise<void> {
 
 async function main(): Promise<void> {
   if (!port) return;
+  lowerPriority();
   await adopt();
   patchConsole();
   const started = performance.now();

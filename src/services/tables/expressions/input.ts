@@ -20,7 +20,7 @@ export class ExpressionInput {
    * Checks the maps' keys (`#…` and `:…` followed by letters, digits or underscores)
    * and values (well-formed AttributeValues, numbers made canonical).
    */
-  constructor(names: Readonly<Record<string, string>> | undefined, values: Readonly<Record<string, AttributeValue>> | undefined) {
+  constructor(names: Readonly<Record<string, string>> | undefined, values: Readonly<Record<string, unknown>> | undefined) {
     if (names !== undefined) {
       const keys = Object.keys(names);
       if (keys.length === 0) throw new ValidationException("ExpressionAttributeNames must not be empty");

@@ -1,6 +1,6 @@
 /**
  * Small helpers over AttributeValues: the `type` of a value is its single wire key
- * (S, N, B, SS, NS, BS, M, L, NULL, BOOL). Records built here have no prototype, and
+ * (S, N, B, SS, NS, BS, M, L, NULL, BOOL). Records built here inherit nothing, and
  * reads go through `own` so a key such as `__proto__` is only ever an attribute name.
  */
 import type { AttributeValue } from "../types.js";
@@ -22,9 +22,17 @@ export function typeOf(v: AttributeValue): AttributeType {
   return "BOOL";
 }
 
-/** An empty record with no prototype, safe for any key. */
+/**
+ * Instances inherit nothing (their prototype's prototype is null), so `__proto__` is an
+ * ordinary key; unlike `Object.create(null)` records, V8 keeps them in fast mode, which
+ * makes building, reading and JSON.stringify of items cheaper.
+ */
+function NullRecord(): void {}
+NullRecord.prototype = Object.create(null) as object;
+
+/** An empty record that inherits nothing, safe for any key. */
 export function emptyRecord<T>(): Record<string, T> {
-  return Object.create(null) as Record<string, T>;
+  return new (NullRecord as unknown as new () => Record<string, T>)();
 }
 
 /** The record's own entry under `key`, never an inherited one. */
@@ -32,7 +40,7 @@ export function own<T>(record: Readonly<Record<string, T>>, key: string): T | un
   return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
 }
 
-/** A prototype-free copy of `record`. */
+/** A copy of `record` that inherits nothing. */
 export function copyRecord<T>(record: Readonly<Record<string, T>>): Record<string, T> {
   const out = emptyRecord<T>();
   for (const key of Object.keys(record)) out[key] = record[key] as T;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { itemSize, numberSize } from "./size.js";
 import { segmentOf, segmentRange, SEGMENT_SPACE } from "./segment.js";
+import { copyRecord, emptyRecord, own } from "./attr.js";
 
 describe("itemSize", () => {
   it("follows DynamoDB's documented rules", () => {
@@ -36,5 +37,21 @@ describe("segments", () => {
     expect(segmentRange(1, 2)).toEqual({ from: 2 ** 31, to: 2 ** 32 });
     expect(() => segmentRange(2, 2)).toThrow(RangeError);
     expect(() => segmentRange(0, 0)).toThrow(RangeError);
+  });
+});
+
+describe("emptyRecord", () => {
+  it("inherits nothing, so any name is an ordinary own key", () => {
+    const r = emptyRecord<string>();
+    for (const name of ["constructor", "toString", "hasOwnProperty", "valueOf"]) expect(name in r).toBe(false);
+    const before = Object.getPrototypeOf(r) as unknown;
+    r["__proto__"] = { polluted: "yes" } as unknown as string;
+    r["constructor"] = "c";
+    expect(Object.getPrototypeOf(r)).toBe(before);
+    expect("polluted" in r).toBe(false);
+    expect(Object.keys(r)).toEqual(["__proto__", "constructor"]);
+    expect(own(r, "__proto__")).toEqual({ polluted: "yes" });
+    expect(JSON.stringify(r)).toBe('{"__proto__":{"polluted":"yes"},"constructor":"c"}');
+    expect(Object.keys(copyRecord(r))).toEqual(["__proto__", "constructor"]);
   });
 });
