@@ -37,13 +37,13 @@ export interface InitRequest {
   readonly env: Readonly<Record<string, string>>;
 }
 
-/** A worker started as a spare waits for an InitRequest before it loads anything. */
 /** What a worker thread is started with, besides its function (a spare has none yet). */
 export interface ThreadData {
   /** The thread's nice value, set before anything else runs in it; 0 leaves it alone. */
   readonly nice: number;
 }
 
+/** A worker started as a spare waits for an InitRequest before it loads anything. */
 export interface SpareData extends ThreadData {
   readonly spare: true;
 }
