@@ -19,8 +19,7 @@ export function expressionInput(input: Input, hasExpression: boolean): Expressio
     if (names) throw new ValidationException("ExpressionAttributeNames can only be specified when using expressions");
     if (values) throw new ValidationException("ExpressionAttributeValues can only be specified when using expressions");
   }
-  if (names) for (const [k, v] of Object.entries(names)) if (typeof v !== "string") throw new ValidationException(`ExpressionAttributeNames contains invalid value: ${k}`);
-  return new ExpressionInput(names as Record<string, string> | undefined, values);
+  return new ExpressionInput(names, values);
 }
 
 export function expressionText(input: Input, member: string): string | undefined {

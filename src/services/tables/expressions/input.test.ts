@@ -21,6 +21,8 @@ describe("ExpressionInput", () => {
     expect(() => new ExpressionInput(undefined, { x: { S: "x" } })).toThrow('ExpressionAttributeValues contains invalid key: Syntax error; key: "x"');
     expect(() => new ExpressionInput(undefined, { ":v": { SS: [] } })).toThrow("ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: An string set  may not be empty for key :v");
     expect(() => new ExpressionInput(undefined, { ":v": {} })).toThrow(ValidationException);
+    expect(() => new ExpressionInput({ "#a": 5 }, undefined)).toThrow(/^ExpressionAttributeNames contains invalid value: #a$/);
+    expect(() => new ExpressionInput({ "#a": "" }, undefined)).toThrow("ExpressionAttributeNames contains invalid value: Empty attribute name for key #a");
   });
 
   it("canonicalises given numbers", () => {

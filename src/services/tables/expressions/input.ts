@@ -20,14 +20,15 @@ export class ExpressionInput {
    * Checks the maps' keys (`#…` and `:…` followed by letters, digits or underscores)
    * and values (well-formed AttributeValues, numbers made canonical).
    */
-  constructor(names: Readonly<Record<string, string>> | undefined, values: Readonly<Record<string, unknown>> | undefined) {
+  constructor(names: Readonly<Record<string, unknown>> | undefined, values: Readonly<Record<string, unknown>> | undefined) {
     if (names !== undefined) {
       const keys = Object.keys(names);
       if (keys.length === 0) throw new ValidationException("ExpressionAttributeNames must not be empty");
       for (const key of keys) {
         if (!key.startsWith("#") || !KEY_CHARS.test(key.slice(1))) throw new ValidationException(`ExpressionAttributeNames contains invalid key: Syntax error; key: "${key}"`);
         const name = names[key];
-        if (typeof name !== "string" || name === "") throw new ValidationException(`ExpressionAttributeNames contains invalid value: Empty attribute name for key ${key}`);
+        if (typeof name !== "string") throw new ValidationException(`ExpressionAttributeNames contains invalid value: ${key}`);
+        if (name === "") throw new ValidationException(`ExpressionAttributeNames contains invalid value: Empty attribute name for key ${key}`);
         this.names.set(key, name);
       }
     }
